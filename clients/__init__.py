@@ -1,0 +1,2 @@
+"""Case files: clients, households, housing situation (ETHOS), incomes, consents,
+consultations, debts."""

@@ -1,0 +1,1 @@
+"""Guarantees on leases, guarantee funds and claims."""

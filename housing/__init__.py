@@ -1,0 +1,1 @@
+"""Housing stock: flats, owners, leases, tenancy events, matching and the housing commission."""

@@ -1,0 +1,173 @@
+"""The access policy: the one place that decides what a user may see and do.
+
+Roles grant capabilities (`Can`); organisations scope the records a capability reaches. Views ask
+this module and nothing else. Everything not granted here is denied: no access to a record → 404
+(its existence is not revealed), may see but not change → 403.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from kmb.accounts.models import Organisation, Role, User
+from kmb.audit.models import AccessLog
+
+
+class Can(StrEnum):
+    VIEW_STAFF = "view_staff"
+    MANAGE_STAFF = "manage_staff"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_TERRITORY = "manage_territory"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
+    Role.SOCIAL_WORKER: frozenset(),
+    Role.MANAGER: frozenset({Can.VIEW_STAFF, Can.MANAGE_STAFF, Can.VIEW_AUDIT}),
+    Role.HOUSING_DEPARTMENT: frozenset(),
+    Role.PROVIDER_STAFF: frozenset(),
+    Role.ADMINISTRATOR: frozenset(Can),
+}
+
+
+def can(user, capability: Can) -> bool:
+    if not user.is_authenticated or not user.is_active or not user.role:
+        return False
+    return capability in ROLE_CAPABILITIES[Role(user.role)]
+
+
+def require(capability: Can):
+    """View decorator: 403 unless the user's role grants the capability."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def is_administrator(user) -> bool:
+    return user.is_authenticated and user.role == Role.ADMINISTRATOR
+
+
+# --- Staff and organisations -------------------------------------------------------------------
+
+
+def users_visible_to(viewer) -> QuerySet[User]:
+    users = User.objects.select_related("organisation")
+    if is_administrator(viewer):
+        return users
+    if can(viewer, Can.VIEW_STAFF):
+        return users.filter(organisation_id=viewer.organisation_id)
+    return users.none()
+
+
+def get_user_for(viewer, pk: int, *, write: bool = False) -> User:
+    user = get_object_or_404(users_visible_to(viewer), pk=pk)
+    if write and not can_edit_user(viewer, user):
+        raise PermissionDenied
+    return user
+
+
+def can_edit_user(viewer, user: User) -> bool:
+    if is_administrator(viewer):
+        return True
+    # A manager looks after the staff of their own KMB, but not the administrators.
+    return (
+        can(viewer, Can.MANAGE_STAFF)
+        and user.organisation_id == viewer.organisation_id
+        and user.role in assignable_roles(viewer)
+    )
+
+
+def assignable_roles(viewer) -> list[Role]:
+    """The roles this user may give to others."""
+    if is_administrator(viewer):
+        return list(Role)
+    if can(viewer, Can.MANAGE_STAFF):
+        return [Role.SOCIAL_WORKER, Role.MANAGER]
+    return []
+
+
+def assignable_organisations(viewer) -> QuerySet[Organisation]:
+    """The organisations this user may place staff in."""
+    organisations = Organisation.objects.filter(is_active=True)
+    if is_administrator(viewer):
+        return organisations
+    if can(viewer, Can.MANAGE_STAFF):
+        return organisations.filter(pk=viewer.organisation_id)
+    return organisations.none()
+
+
+def organisations_visible_to(viewer) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.select_related("orp", "municipality")
+    if is_administrator(viewer):
+        return organisations
+    if viewer.is_authenticated and viewer.organisation_id:
+        return organisations.filter(pk=viewer.organisation_id)
+    return organisations.none()
+
+
+def get_organisation_for(viewer, pk: int, *, write: bool = False) -> Organisation:
+    organisation = get_object_or_404(organisations_visible_to(viewer), pk=pk)
+    if write and not can(viewer, Can.MANAGE_ORGANISATIONS):
+        raise PermissionDenied
+    return organisation
+
+
+# --- Audit -------------------------------------------------------------------------------------
+
+
+def access_log_visible_to(viewer) -> QuerySet[AccessLog]:
+    entries = AccessLog.objects.select_related("user", "organisation", "content_type")
+    if is_administrator(viewer):
+        return entries
+    if can(viewer, Can.VIEW_AUDIT):
+        return entries.filter(organisation_id=viewer.organisation_id)
+    return entries.none()
+
+
+def history_visible_to(viewer, records: QuerySet) -> QuerySet:
+    """Change history rows (simple-history) the user may browse: a manager sees the changes made
+    by their own organisation's staff."""
+    records = records.select_related("history_user")
+    if is_administrator(viewer):
+        return records
+    if can(viewer, Can.VIEW_AUDIT):
+        return records.filter(history_user__organisation_id=viewer.organisation_id)
+    return records.none()
+
+
+# --- Navigation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    capability: Can | None = None
+
+
+NAVIGATION = [
+    NavItem(_("Overview"), "home", "house"),
+    NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF),
+    NavItem(_("Organisations"), "accounts:organisation-list", "building", Can.MANAGE_ORGANISATIONS),
+    NavItem(_("Municipalities"), "territory:municipality-list", "geo-alt", Can.MANAGE_TERRITORY),
+    NavItem(_("Access log"), "audit:access-log", "eye", Can.VIEW_AUDIT),
+    NavItem(_("Change history"), "audit:history", "clock-history", Can.VIEW_AUDIT),
+]
+
+
+def navigation_for(user) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.capability is None or can(user, item.capability)]

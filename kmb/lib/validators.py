@@ -1,0 +1,15 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_ico(value: str) -> None:
+    """An IČO has eight digits, the last a mod-11 check digit (Czech business register)."""
+    if not (len(value) == 8 and value.isdigit()):
+        raise ValidationError(_("An ID number (IČO) has exactly eight digits."), code="ico_format")
+    total = sum(
+        int(digit) * weight for digit, weight in zip(value[:7], range(8, 1, -1), strict=True)
+    )
+    if int(value[7]) != (11 - total % 11) % 10:
+        raise ValidationError(
+            _("This ID number (IČO) is not valid: please check the digits."), code="ico_checksum"
+        )

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kmb import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    # The language can be chosen on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("kmb.accounts.urls")),
+    path("territory/", include("kmb.territory.urls")),
+    path("audit/", include("kmb.audit.urls")),
+]

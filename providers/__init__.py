@@ -1,0 +1,2 @@
+"""Support network: providers, their services and territory, referrals, assistance plans,
+check-ins."""

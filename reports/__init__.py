@@ -1,0 +1,1 @@
+"""Municipal reporting: indicators, dashboards, the monthly PDF and exports. Nothing imports it."""

@@ -1,0 +1,208 @@
+"""Every URL of the project × every role → the expected outcome.
+
+A URL without an entry here fails `test_every_url_has_an_entry`: deciding who may open a new page is
+part of adding it. Pages marked `personal` must write exactly one access-log entry when they open.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from kmb.accounts.models import Role
+from kmb.audit.models import AccessLog
+from tests.factories.accounts import MunicipalityFactory, UserFactory
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, *Role]
+
+OK = 200
+LOGIN = "login"  # redirected to the login page
+REDIRECT = 302  # redirected elsewhere (the page did its job)
+FORBIDDEN = 403
+HIDDEN = 404
+NOT_ALLOWED = 405
+
+
+def everyone(outcome, **exceptions):
+    return {role: exceptions.get(role, outcome) for role in ROLES}
+
+
+def logged_in(outcome, **exceptions):
+    """Anonymous users go to the login page; the roles get `outcome` unless named."""
+    return {ANONYMOUS: LOGIN, **{role: exceptions.get(role, outcome) for role in Role}}
+
+
+def only(*roles, outcome=OK, otherwise=FORBIDDEN):
+    return {ANONYMOUS: LOGIN, **{role: outcome if role in roles else otherwise for role in Role}}
+
+
+@dataclass
+class Case:
+    url_name: str
+    expect: dict
+    kwargs: Callable[[dict], dict] = field(default=lambda world: {})
+    method: str = "get"
+    personal: bool = False
+    label: str = ""
+
+
+MANAGERS = (Role.MANAGER, Role.ADMINISTRATOR)
+
+MATRIX = [
+    Case("home", logged_in(OK)),
+    Case("healthz", everyone(OK)),
+    Case("set_language", everyone(REDIRECT), method="post"),
+    # Authentication (Django's views, our templates)
+    Case("login", everyone(OK, **dict.fromkeys(Role, REDIRECT))),
+    # Logging out is a POST; it ends on the login page, whoever asks.
+    Case("logout", everyone(LOGIN), method="post"),
+    Case("password_change", logged_in(OK)),
+    Case("password_change_done", logged_in(OK)),
+    Case("password_reset", everyone(OK)),
+    Case("password_reset_done", everyone(OK)),
+    Case(
+        "password_reset_confirm",
+        everyone(REDIRECT),
+        kwargs=lambda w: {"uidb64": w["uidb64"], "token": w["token"]},
+    ),
+    Case("password_reset_complete", everyone(OK)),
+    # Accounts
+    Case("accounts:profile", logged_in(OK)),
+    Case("accounts:user-list", only(*MANAGERS)),
+    Case("accounts:user-create", only(*MANAGERS)),
+    Case(
+        "accounts:user-detail",
+        only(*MANAGERS),
+        kwargs=lambda w: {"pk": w["colleague"].pk},
+        personal=True,
+        label="colleague",
+    ),
+    Case(
+        "accounts:user-detail",
+        only(*MANAGERS, outcome=OK) | {Role.MANAGER: HIDDEN},
+        kwargs=lambda w: {"pk": w["outsider"].pk},
+        personal=True,
+        label="another KMB's staff",
+    ),
+    Case(
+        "accounts:user-edit",
+        only(*MANAGERS),
+        kwargs=lambda w: {"pk": w["colleague"].pk},
+        label="colleague",
+    ),
+    Case(
+        "accounts:user-edit",
+        only(Role.ADMINISTRATOR) | {Role.MANAGER: FORBIDDEN},
+        kwargs=lambda w: {"pk": w["kmb_administrator"].pk},
+        label="an administrator in the same KMB",
+    ),
+    Case(
+        "accounts:user-send-password-link",
+        only(*MANAGERS, outcome=REDIRECT),
+        kwargs=lambda w: {"pk": w["colleague"].pk},
+        method="post",
+    ),
+    Case("accounts:organisation-list", only(Role.ADMINISTRATOR)),
+    Case("accounts:organisation-create", only(Role.ADMINISTRATOR)),
+    Case(
+        "accounts:organisation-detail",
+        only(Role.ADMINISTRATOR),
+        kwargs=lambda w: {"pk": w["kmb_office"].pk},
+    ),
+    Case(
+        "accounts:organisation-edit",
+        only(Role.ADMINISTRATOR),
+        kwargs=lambda w: {"pk": w["kmb_office"].pk},
+    ),
+    # Territory (code lists)
+    Case("territory:municipality-list", only(Role.ADMINISTRATOR)),
+    Case("territory:municipality-create", only(Role.ADMINISTRATOR)),
+    Case(
+        "territory:municipality-edit",
+        only(Role.ADMINISTRATOR),
+        kwargs=lambda w: {"pk": w["municipality"].pk},
+    ),
+    # Audit
+    Case("audit:access-log", only(*MANAGERS)),
+    Case("audit:history", only(*MANAGERS)),
+    Case(
+        "audit:history-detail",
+        only(*MANAGERS),
+        kwargs=lambda w: {"model": "accounts.user", "history_id": w["colleague_change"].history_id},
+        personal=True,
+    ),
+]
+
+
+def defined_url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= defined_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_an_entry():
+    assert defined_url_names() == {case.url_name for case in MATRIX}
+
+
+def test_every_entry_names_every_role():
+    for case in MATRIX:
+        assert set(case.expect) == set(ROLES), case.url_name
+
+
+@pytest.fixture
+def world(staff, kmb_office, other_kmb_office):
+    colleague = UserFactory(username="kolega", organisation=kmb_office)
+    colleague.last_name = "Přejmenovaná"
+    colleague._history_user = staff[Role.MANAGER]
+    colleague.save()
+    return {
+        **staff,
+        "kmb_office": kmb_office,
+        "colleague": colleague,
+        "colleague_change": colleague.history.latest(),
+        "outsider": UserFactory(username="cizi", organisation=other_kmb_office),
+        "kmb_administrator": UserFactory(
+            username="it", administrator=True, organisation=kmb_office
+        ),
+        "municipality": MunicipalityFactory(),
+        "uidb64": urlsafe_base64_encode(force_bytes(colleague.pk)),
+        "token": default_token_generator.make_token(colleague),
+    }
+
+
+def outcome_of(response):
+    if response.status_code == 302:
+        login_url = reverse("login")
+        return LOGIN if response.url.startswith(login_url) else REDIRECT
+    return response.status_code
+
+
+CASES = [
+    pytest.param(case, role, id=f"{case.url_name}[{case.label}]-{role}".replace("[]", ""))
+    for case in MATRIX
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("case", "role"), CASES)
+def test_access(client, world, case, role):
+    if role != ANONYMOUS:
+        client.force_login(world[role])
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    reads_before = AccessLog.objects.count()
+
+    response = getattr(client, case.method)(url)
+
+    assert outcome_of(response) == case.expect[role]
+    expected_reads = 1 if case.personal and case.expect[role] == OK else 0
+    assert AccessLog.objects.count() - reads_before == expected_reads
