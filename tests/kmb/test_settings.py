@@ -61,3 +61,15 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_static_files_collect_for_production(tmp_path):
+    """The hashed, compressed static files of production build: no CDN, no missing reference."""
+    result = run_manage(
+        "collectstatic", "--no-input", env={**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    )
+
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/htmx/htmx.min.js" in manifest
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest
