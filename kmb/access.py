@@ -148,6 +148,31 @@ def history_visible_to(viewer, records: QuerySet) -> QuerySet:
     return records.none()
 
 
+# What each role may see, told to the user on their home page (DOMAIN.md, "Who uses the system").
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.SOCIAL_WORKER: _(
+        "You keep the case files of your KMB's clients: intake, consultations, referrals, "
+        "assistance plans and debts."
+    ),
+    Role.MANAGER: _(
+        "You see everything of your KMB: you assign case managers, look after your staff, set the "
+        "municipal rules and targets, and check who opened which personal data."
+    ),
+    Role.HOUSING_DEPARTMENT: _(
+        "You see anonymised case summaries for your municipality's flats and record the "
+        "commission's decisions. Names, contacts and notes of clients are never shown to you."
+    ),
+    Role.PROVIDER_STAFF: _(
+        "You see only the households referred to your organisation whose members consented to it, "
+        "and report on the support you give them."
+    ),
+    Role.ADMINISTRATOR: _(
+        "You manage staff accounts, organisations and municipalities. Every read of personal data, "
+        "yours included, is recorded."
+    ),
+}
+
+
 # --- Navigation --------------------------------------------------------------------------------
 
 

@@ -12,11 +12,10 @@ def home_context(user) -> dict:
     context = {
         "organisation": organisation,
         "shortcuts": [item for item in access.navigation_for(user) if item.url_name != "home"],
+        "role_description": access.ROLE_DESCRIPTIONS.get(user.role, ""),
     }
     if organisation and organisation.orp_id:
         context["municipalities"] = list(organisation.orp.municipalities.all())
-    elif organisation and organisation.municipality_id:
-        context["municipalities"] = [organisation.municipality]
     if organisation:
         context["colleague_count"] = User.objects.filter(
             organisation=organisation, is_active=True

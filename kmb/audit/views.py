@@ -22,7 +22,9 @@ def access_log(request):
 
 @access.require(Can.VIEW_AUDIT)
 def history(request):
-    form = HistoryFilterForm(request.GET or {"model": "accounts.user"}, viewer=request.user)
+    data = request.GET.copy()
+    data.setdefault("model", "accounts.user")
+    form = HistoryFilterForm(data, viewer=request.user)
     page = None
     if form.is_valid():
         model = tracked_models()[form.cleaned_data["model"]]
@@ -40,7 +42,7 @@ def history_detail(request, model, history_id):
         access.history_visible_to(request.user, tracked.history.all()), history_id=history_id
     )
     # The values shown are the record's own data: reading them is audited like the record itself.
-    record_read(request=request, obj=record.instance)
+    record_read(request=request, obj=record.history_object)
     return render(
         request,
         "audit/history_detail.html",

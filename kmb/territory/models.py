@@ -55,9 +55,16 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["orp", "name"], name="municipality_unique_name_in_orp"),
             models.UniqueConstraint(
-                fields=["code"], condition=~models.Q(code=""), name="municipality_unique_code"
+                fields=["orp", "name"],
+                name="municipality_unique_name_in_orp",
+                violation_error_message=_("This ORP already has a municipality of this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="municipality_unique_code",
+                violation_error_message=_("Another municipality already has this ČSÚ code."),
             ),
             models.CheckConstraint(
                 condition=models.Q(population__gte=1), name="municipality_population_positive"

@@ -35,7 +35,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         municipal = factory.Trait(
-            name=factory.Sequence(lambda n: f"Obec {n} – bytový odbor"),
+            name=factory.LazyAttribute(lambda o: f"{o.municipality.name} – bytový odbor"),
             kind=Organisation.Kind.MUNICIPALITY,
             orp=None,
             municipality=factory.SubFactory(MunicipalityFactory),
