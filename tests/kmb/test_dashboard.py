@@ -75,13 +75,14 @@ def test_home_of_a_kmb_lists_its_municipalities_and_active_colleagues(
     assert "2 aktivní účty" in card
 
 
-def test_home_of_a_municipality_names_that_municipality(client, staff):
+def test_home_of_a_municipality_lists_no_served_municipalities(client, staff):
     user = staff[Role.HOUSING_DEPARTMENT]
     client.force_login(user)
 
     response = client.get(reverse("home"))
 
-    assert response.context["municipalities"] == [user.organisation.municipality]
+    assert "municipalities" not in response.context
+    assertNotContains(response, "Obsluhované obce")
 
 
 def test_home_of_a_user_without_organisation_says_whom_to_ask(client, db):
