@@ -12,23 +12,9 @@ from pytest_django.asserts import assertContains, assertInHTML
 from kmb.accounts.models import User
 from kmb.audit.models import AccessLog
 from tests.factories.accounts import OrganisationFactory, UserFactory
+from tests.factories.audit import AccessLogFactory
 
 PRAGUE = ZoneInfo("Europe/Prague")
-
-
-def read(user, obj, at: datetime) -> AccessLog:
-    """An access-log entry as a page would write it, at a chosen time."""
-    entry = AccessLog.objects.create(
-        user=user,
-        organisation=user.organisation,
-        view_name="accounts:user-detail",
-        path=obj.get_absolute_url(),
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-    )
-    AccessLog.objects.filter(pk=entry.pk).update(at=at)
-    entry.refresh_from_db()
-    return entry
 
 
 def change_last_name(user, last_name, *, by):
@@ -88,9 +74,13 @@ def test_access_log_manager_sees_only_reads_by_own_organisation(
     client, manager, social_worker, other_kmb_office
 ):
     outsider = UserFactory(username="cizi", manager=True, organisation=other_kmb_office)
-    own_early = read(social_worker, manager, datetime(2026, 3, 2, 9, 0, tzinfo=PRAGUE))
-    own_late = read(manager, social_worker, datetime(2026, 3, 3, 9, 0, tzinfo=PRAGUE))
-    read(outsider, outsider, datetime(2026, 3, 4, 9, 0, tzinfo=PRAGUE))
+    own_early = AccessLogFactory(
+        user=social_worker, record=manager, at=datetime(2026, 3, 2, 9, 0, tzinfo=PRAGUE)
+    )
+    own_late = AccessLogFactory(
+        user=manager, record=social_worker, at=datetime(2026, 3, 3, 9, 0, tzinfo=PRAGUE)
+    )
+    AccessLogFactory(user=outsider, record=outsider, at=datetime(2026, 3, 4, 9, 0, tzinfo=PRAGUE))
     client.force_login(manager)
 
     response = client.get(reverse("audit:access-log"))
@@ -109,8 +99,12 @@ def test_access_log_administrator_sees_reads_of_every_organisation(
     client, administrator, social_worker, other_kmb_office
 ):
     outsider = UserFactory(username="cizi", manager=True, organisation=other_kmb_office)
-    own = read(social_worker, social_worker, datetime(2026, 3, 2, 9, 0, tzinfo=PRAGUE))
-    other = read(outsider, outsider, datetime(2026, 3, 4, 9, 0, tzinfo=PRAGUE))
+    own = AccessLogFactory(
+        user=social_worker, record=social_worker, at=datetime(2026, 3, 2, 9, 0, tzinfo=PRAGUE)
+    )
+    other = AccessLogFactory(
+        user=outsider, record=outsider, at=datetime(2026, 3, 4, 9, 0, tzinfo=PRAGUE)
+    )
     client.force_login(administrator)
 
     response = client.get(reverse("audit:access-log"))
@@ -119,10 +113,18 @@ def test_access_log_administrator_sees_reads_of_every_organisation(
 
 
 def test_access_log_filters_by_user_and_dates(client, manager, social_worker):
-    read(social_worker, manager, datetime(2026, 3, 4, 23, 59, tzinfo=PRAGUE))
-    in_range = read(social_worker, manager, datetime(2026, 3, 10, 9, 0, tzinfo=PRAGUE))
-    read(social_worker, manager, datetime(2026, 3, 16, 0, 1, tzinfo=PRAGUE))
-    read(manager, social_worker, datetime(2026, 3, 10, 10, 0, tzinfo=PRAGUE))
+    AccessLogFactory(
+        user=social_worker, record=manager, at=datetime(2026, 3, 4, 23, 59, tzinfo=PRAGUE)
+    )
+    in_range = AccessLogFactory(
+        user=social_worker, record=manager, at=datetime(2026, 3, 10, 9, 0, tzinfo=PRAGUE)
+    )
+    AccessLogFactory(
+        user=social_worker, record=manager, at=datetime(2026, 3, 16, 0, 1, tzinfo=PRAGUE)
+    )
+    AccessLogFactory(
+        user=manager, record=social_worker, at=datetime(2026, 3, 10, 10, 0, tzinfo=PRAGUE)
+    )
     client.force_login(manager)
 
     response = client.get(
@@ -135,8 +137,12 @@ def test_access_log_filters_by_user_and_dates(client, manager, social_worker):
 
 def test_access_log_dates_are_prague_dates(client, manager, social_worker):
     # 00:30 in Prague is still the previous day in UTC.
-    just_after_midnight = read(social_worker, manager, datetime(2026, 3, 5, 0, 30, tzinfo=PRAGUE))
-    read(social_worker, manager, datetime(2026, 3, 4, 23, 30, tzinfo=PRAGUE))
+    just_after_midnight = AccessLogFactory(
+        user=social_worker, record=manager, at=datetime(2026, 3, 5, 0, 30, tzinfo=PRAGUE)
+    )
+    AccessLogFactory(
+        user=social_worker, record=manager, at=datetime(2026, 3, 4, 23, 30, tzinfo=PRAGUE)
+    )
     client.force_login(manager)
 
     response = client.get(
@@ -334,7 +340,9 @@ def test_access_log_query_count_is_constant(client, db, django_assert_num_querie
     office = OrganisationFactory(name="KMB Počty")
     manager = UserFactory(username="pocty", manager=True, organisation=office)
     for hour in range(rows):
-        read(manager, manager, datetime(2026, 3, 2, 9 + hour, 0, tzinfo=PRAGUE))
+        AccessLogFactory(
+            user=manager, record=manager, at=datetime(2026, 3, 2, 9 + hour, 0, tzinfo=PRAGUE)
+        )
     client.force_login(manager)
 
     with django_assert_num_queries(ACCESS_LOG_QUERIES):

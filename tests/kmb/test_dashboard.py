@@ -4,13 +4,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
 from kmb.accounts.models import Role
-from kmb.audit.models import AccessLog
 from tests.factories.accounts import MunicipalityFactory, OrganisationFactory, UserFactory
+from tests.factories.audit import AccessLogFactory
 
 PRAGUE = ZoneInfo("Europe/Prague")
 
@@ -21,19 +20,6 @@ ORGANISATION_KINDS = {
     Role.PROVIDER_STAFF: "Poskytovatel podpory",
     Role.ADMINISTRATOR: "Správa systému",
 }
-
-
-def read(user, obj, at: datetime) -> AccessLog:
-    entry = AccessLog.objects.create(
-        user=user,
-        organisation=user.organisation,
-        view_name="accounts:user-detail",
-        path=obj.get_absolute_url(),
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-    )
-    AccessLog.objects.filter(pk=entry.pk).update(at=at)
-    return entry
 
 
 def organisation_card(response) -> str:
@@ -139,11 +125,13 @@ def test_home_manager_sees_the_five_latest_reads_of_own_organisation(
     client, manager, social_worker, other_kmb_office
 ):
     reads = [
-        read(social_worker, manager, datetime(2026, 3, day, 9, 0, tzinfo=PRAGUE))
+        AccessLogFactory(
+            user=social_worker, record=manager, at=datetime(2026, 3, day, 9, 0, tzinfo=PRAGUE)
+        )
         for day in range(1, 7)
     ]
     outsider = UserFactory(username="cizi", organisation=other_kmb_office)
-    read(outsider, outsider, datetime(2026, 3, 9, 9, 0, tzinfo=PRAGUE))
+    AccessLogFactory(user=outsider, record=outsider, at=datetime(2026, 3, 9, 9, 0, tzinfo=PRAGUE))
     client.force_login(manager)
 
     response = client.get(reverse("home"))
@@ -170,7 +158,9 @@ def test_home_manager_without_reads_is_told_where_they_will_appear(client, manag
 
 
 def test_home_social_worker_sees_no_reads(client, manager, social_worker):
-    read(manager, social_worker, datetime(2026, 3, 1, 9, 0, tzinfo=PRAGUE))
+    AccessLogFactory(
+        user=manager, record=social_worker, at=datetime(2026, 3, 1, 9, 0, tzinfo=PRAGUE)
+    )
     client.force_login(social_worker)
 
     response = client.get(reverse("home"))
