@@ -19,6 +19,10 @@ from kmb.audit.models import AccessLog
 
 
 class Can(StrEnum):
+    VIEW_CASES = "view_cases"
+    EDIT_CASES = "edit_cases"
+    ASSIGN_CASES = "assign_cases"
+    EXPORT_CLIENT_DATA = "export_client_data"
     VIEW_STAFF = "view_staff"
     MANAGE_STAFF = "manage_staff"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -27,11 +31,23 @@ class Can(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
-    Role.SOCIAL_WORKER: frozenset(),
-    Role.MANAGER: frozenset({Can.VIEW_STAFF, Can.MANAGE_STAFF, Can.VIEW_AUDIT}),
+    Role.SOCIAL_WORKER: frozenset({Can.VIEW_CASES, Can.EDIT_CASES}),
+    Role.MANAGER: frozenset(
+        {
+            Can.VIEW_CASES,
+            Can.EDIT_CASES,
+            Can.ASSIGN_CASES,
+            Can.EXPORT_CLIENT_DATA,
+            Can.VIEW_STAFF,
+            Can.MANAGE_STAFF,
+            Can.VIEW_AUDIT,
+        }
+    ),
     Role.HOUSING_DEPARTMENT: frozenset(),
+    # Providers reach single case files through consents (households_visible_to), not lists.
     Role.PROVIDER_STAFF: frozenset(),
-    Role.ADMINISTRATOR: frozenset(Can),
+    # Administrators read everything (audited) but do no case work.
+    Role.ADMINISTRATOR: frozenset(Can) - {Can.EDIT_CASES, Can.ASSIGN_CASES},
 }
 
 
@@ -186,6 +202,9 @@ class NavItem:
 
 NAVIGATION = [
     NavItem(_("Overview"), "home", "house"),
+    NavItem(_("Cases"), "clients:case-list", "folder2-open", Can.VIEW_CASES),
+    NavItem(_("New client"), "clients:intake", "person-plus", Can.EDIT_CASES),
+    NavItem(_("Register"), "clients:register-expiring", "journal-check", Can.VIEW_CASES),
     NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF),
     NavItem(_("Organisations"), "accounts:organisation-list", "building", Can.MANAGE_ORGANISATIONS),
     NavItem(_("Municipalities"), "territory:municipality-list", "geo-alt", Can.MANAGE_TERRITORY),
@@ -196,3 +215,78 @@ NAVIGATION = [
 
 def navigation_for(user) -> list[NavItem]:
     return [item for item in NAVIGATION if item.capability is None or can(user, item.capability)]
+
+
+# --- Case files --------------------------------------------------------------------------------
+# The querysets come from the clients app (kmb does not import it); this module decides which
+# of their rows a user reaches. Their `kept_by` / `shared_with` methods say what the data mean.
+
+CASEWORK_ROLES = {Role.SOCIAL_WORKER, Role.MANAGER}
+
+
+def households_visible_to(user, households: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return households
+    if user.role in CASEWORK_ROLES:
+        return households.kept_by(user.organisation_id)
+    if user.role == Role.PROVIDER_STAFF:
+        # A provider reaches a household only while its consent to share with them is valid.
+        return households.shared_with(user.organisation_id)
+    return households.none()
+
+
+def cases_visible_to(user, cases: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return cases
+    if user.role in CASEWORK_ROLES:
+        return cases.filter(kmb_id=user.organisation_id)
+    if user.role == Role.PROVIDER_STAFF:
+        return cases.shared_with(user.organisation_id)
+    return cases.none()
+
+
+def get_case_for(user, cases: QuerySet, pk: int, *, write: bool = False):
+    """The case if the user may see it (else 404); write=True: 403 unless they may change it."""
+    case = get_object_or_404(cases_visible_to(user, cases), pk=pk)
+    if write and not may_change_case_file(user, case.household):
+        raise PermissionDenied
+    return case
+
+
+def get_household_for(user, households: QuerySet, pk: int, *, write: bool = False):
+    household = get_object_or_404(households_visible_to(user, households), pk=pk)
+    if write and not may_change_case_file(user, household):
+        raise PermissionDenied
+    return household
+
+
+def may_change_case_file(user, household) -> bool:
+    """Only the staff of the KMB that keeps the file change it; administrators only read."""
+    return user.role in CASEWORK_ROLES and household.kmb_id == user.organisation_id
+
+
+def case_file_sections(user, household) -> frozenset[str]:
+    """Which parts of a case file the user is shown: all of it for the KMB, and for a support
+    provider what the household's valid consents to that provider cover (consultation notes
+    never leave the KMB)."""
+    if is_administrator(user) or user.role in CASEWORK_ROLES:
+        return frozenset({*CONSENT_SECTIONS, "notes", "register"})
+    if user.role == Role.PROVIDER_STAFF:
+        return frozenset(consented_scopes(household, user.organisation_id) & CONSENT_SECTIONS)
+    return frozenset()
+
+
+# The consent scopes (clients.ConsentScope values) that open a section of the case file.
+CONSENT_SECTIONS = frozenset({"contact", "situation", "finances", "support", "health"})
+
+
+def may_share_with(household, organisation_id: int, scope: str) -> bool:
+    """Whether information of `scope` may go to the organisation: only under a valid consent."""
+    return scope in consented_scopes(household, organisation_id)
+
+
+def consented_scopes(household, organisation_id: int) -> set[str]:
+    scopes = set()
+    for consent in household.consents.valid().filter(recipient_id=organisation_id):
+        scopes.update(consent.scope)
+    return scopes
