@@ -61,6 +61,7 @@ def register_household(
     kmb,
     applicant: Client,
     household: Household,
+    preferred_municipalities: Iterable = (),
     members: list[Client],
     situation: HousingSituation,
     incomes: list[Income],
@@ -88,6 +89,7 @@ def register_household(
     except IntegrityError:
         # The same form was submitted twice at once; the other request has registered it.
         return Case.objects.get(household__intake_token=intake_token)
+    household.preferred_municipalities.set(preferred_municipalities)
     for person, relationship in [(applicant, Relationship.APPLICANT)] + [
         (member, member.relationship) for member in members
     ]:

@@ -4,13 +4,16 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models.codes import CaseReason
+from clients.models.consultations import Consultation
+from clients.models.people import Client, Household
+from clients.models.situation import HousingSituation
 from kmb.lib.models import TimeStampedModel
 
 
@@ -66,8 +69,6 @@ class CloseReason(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     def shared_with(self, organisation_id: int):
-        from clients.models.people import Household
-
         return self.filter(household__in=Household.objects.shared_with(organisation_id))
 
     def open(self):
@@ -80,7 +81,28 @@ class CaseQuerySet(models.QuerySet):
         return self.open().filter(case_manager__isnull=True)
 
     def with_last_contact(self):
-        return self.annotate(last_contact_on=Max("consultations__date"))
+        if "last_contact_on" in self.query.annotations:
+            return self
+        latest = Consultation.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")
+        return self.annotate(last_contact_on=Subquery(latest[:1]))
+
+    def for_list(self):
+        """What a list of cases shows, in one query: the applicant, the current ETHOS category
+        and the last contact."""
+        applicant = Client.objects.filter(household=OuterRef("household"), relationship="applicant")
+        situation = HousingSituation.objects.filter(household=OuterRef("household")).order_by(
+            "-since", "-pk"
+        )
+        return (
+            self.select_related("case_manager", "household__permanent_residence")
+            .annotate(
+                applicant_first_name=Subquery(applicant.values("first_name")[:1]),
+                applicant_last_name=Subquery(applicant.values("last_name")[:1]),
+                applicant_birth_date=Subquery(applicant.values("birth_date")[:1]),
+                current_ethos=Subquery(situation.values("ethos")[:1]),
+            )
+            .with_last_contact()
+        )
 
     def needing_contact(self, *, days: int = 30, today: datetime.date | None = None):
         """Open cases with no consultation for `days` days (counted from opening if none yet)."""

@@ -119,6 +119,14 @@ class ClientQuerySet(models.QuerySet):
             clients = clients.filter(search_text__contains=word)
         return clients
 
+    def with_latest_case(self):
+        from clients.models.cases import Case
+
+        latest = Case.objects.filter(household=models.OuterRef("household")).order_by(
+            "-opened_on", "-pk"
+        )
+        return self.annotate(latest_case_id=models.Subquery(latest.values("pk")[:1]))
+
     def possible_duplicates_of(self, *, first_name, last_name, birth_date, phone):
         same_person = models.Q(search_name=fold(f"{first_name} {last_name}"), birth_date=birth_date)
         phone_digits = digits(phone or "")

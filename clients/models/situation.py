@@ -20,7 +20,11 @@ from clients.models.codes import (
     MopSituation,
 )
 
-money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+money = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0, message=_("An amount cannot be negative."))],
+}
 
 
 class HousingSituationQuerySet(models.QuerySet):

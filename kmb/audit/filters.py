@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from kmb import access
 from kmb.audit.history import model_choices
 from kmb.audit.models import AccessLog
+from kmb.lib.forms import DateInput
 
-date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+date_input = DateInput()
 
 
 class AccessLogFilter(django_filters.FilterSet):

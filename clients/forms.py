@@ -1,0 +1,327 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import (
+    Benefit,
+    Case,
+    CaseReason,
+    Client,
+    CloseReason,
+    Consent,
+    ConsentRecipient,
+    ConsentScope,
+    Consultation,
+    ConsultationTopic,
+    Household,
+    HousingSituation,
+    Income,
+    Referral,
+    RegisterChange,
+    RegisterRecord,
+    Relationship,
+    SupportMeasure,
+)
+from clients.models.codes import ethos_grouped_choices
+from clients.services import check_ages
+from kmb.accounts.models import Organisation, Role, User
+from kmb.lib.forms import DateInput, date_widgets
+from kmb.territory.models import Municipality
+
+
+class ApplicantForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "birth_number",
+            "sex",
+            "phone",
+            "email",
+            "has_valid_id",
+        ]
+        widgets = date_widgets("birth_date")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["first_name", "last_name", "birth_date", "relationship", "sex", "dependent_child"]
+        widgets = date_widgets("birth_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relationship"].choices = [
+            (value, label)
+            for value, label in Relationship.choices
+            if value != Relationship.APPLICANT
+        ]
+
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=3)
+
+
+class HouseholdForm(forms.ModelForm):
+    """Residence, where the household lives, and its special needs."""
+
+    class Meta:
+        model = Household
+        fields = [
+            "permanent_residence",
+            "permanent_residence_elsewhere",
+            "address",
+            "barrier_free",
+            "support_intensity",
+            "pets",
+            "preferred_municipalities",
+            "needs_note",
+        ]
+        widgets = {
+            "preferred_municipalities": forms.CheckboxSelectMultiple,
+            "needs_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, kmb: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipalities = Municipality.objects.filter(orp_id=kmb.orp_id)
+        self.fields["permanent_residence"].queryset = municipalities
+        self.fields["preferred_municipalities"].queryset = municipalities
+
+
+class SituationForm(forms.ModelForm):
+    class Meta:
+        model = HousingSituation
+        fields = ["ethos", "in_commercial_hostel", "description", "since"]
+        widgets = {**date_widgets("since"), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ethos"].choices = [("", "---------"), *ethos_grouped_choices()]
+
+
+class IncomeForm(forms.ModelForm):
+    class Meta:
+        model = Income
+        fields = ["kind", "monthly_amount", "member", "since", "until"]
+        widgets = date_widgets("since", "until")
+
+    def __init__(self, *args, household: Household | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if household is None:
+            # At intake the members are not saved yet: the income is the household's.
+            del self.fields["member"]
+        else:
+            self.fields["member"].queryset = household.members.all()
+
+
+IntakeIncomeFormSet = forms.formset_factory(IncomeForm, extra=2)
+
+
+class BenefitForm(forms.ModelForm):
+    class Meta:
+        model = Benefit
+        fields = [
+            "kind",
+            "dssp_component",
+            "mop_situation",
+            "provider_name",
+            "state",
+            "amount",
+            "monthly",
+            "applied_on",
+            "decided_on",
+            "until",
+        ]
+        widgets = date_widgets("applied_on", "decided_on", "until")
+
+
+BenefitFormSet = forms.formset_factory(BenefitForm, extra=2)
+
+
+def case_managers_of(kmb_id: int):
+    return User.objects.filter(
+        organisation_id=kmb_id, is_active=True, role__in=[Role.SOCIAL_WORKER, Role.MANAGER]
+    )
+
+
+class CaseOpeningForm(forms.Form):
+    reasons = forms.MultipleChoiceField(
+        label=_("Why the household came"),
+        choices=CaseReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    case_manager = forms.ModelChoiceField(
+        label=_("Case manager"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Without a case manager the case waits as new until the manager assigns one."),
+    )
+    intake_token = forms.UUIDField(widget=forms.HiddenInput)
+    not_a_duplicate = forms.BooleanField(
+        label=_("I have checked: this is a different person, register them anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args, kmb: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_manager"].queryset = case_managers_of(kmb.pk)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    close_reason = forms.ChoiceField(
+        label=_("Reason for closing"),
+        choices=[("", "---------"), *CloseReason.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=250, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (status.value, status.label) for status in case.next_statuses()
+        ]
+
+
+class AssignForm(forms.Form):
+    case_manager = forms.ModelChoiceField(label=_("Case manager"), queryset=User.objects.none())
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_manager"].queryset = case_managers_of(case.kmb_id)
+        self.fields["case_manager"].initial = case.case_manager_id
+
+
+class MemberEditForm(MemberForm):
+    """A member added or corrected on the case file (the applicant keeps their relationship)."""
+
+    class Meta(MemberForm.Meta):
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "birth_number",
+            "relationship",
+            "sex",
+            "phone",
+            "email",
+            "dependent_child",
+            "has_valid_id",
+        ]
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        if self.instance.relationship == Relationship.APPLICANT:
+            del self.fields["relationship"]
+
+    def clean(self):
+        cleaned = super().clean()
+        member = self.instance
+        applicant = self.household.members.filter(relationship=Relationship.APPLICANT).first()
+        if applicant and member.pk != applicant.pk and cleaned.get("birth_date"):
+            member.birth_date = cleaned["birth_date"]
+            member.relationship = cleaned.get("relationship", member.relationship)
+            try:
+                check_ages(applicant, [member])
+            except ValidationError as error:
+                self.add_error("birth_date", error.messages[0])
+        return cleaned
+
+
+class ConsultationForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), choices=ConsultationTopic.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["date", "minutes", "channel", "topics", "notes"]
+        widgets = {**date_widgets("date"), "notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["kind", "recipient"]
+
+
+ReferralFormSet = forms.formset_factory(ReferralForm, extra=2)
+
+
+class ReferralOutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["outcome", "outcome_on", "outcome_note"]
+        widgets = date_widgets("outcome_on")
+
+
+class ConsentForm(forms.ModelForm):
+    scope = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=ConsentScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "given_by",
+            "recipient_kind",
+            "recipient",
+            "recipient_name",
+            "scope",
+            "given_on",
+            "expires_on",
+            "note",
+        ]
+        widgets = date_widgets("given_on", "expires_on")
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = household.members.exclude(dependent_child=True)
+        self.fields["recipient"].queryset = Organisation.objects.filter(
+            is_active=True, kind__in=[Organisation.Kind.PROVIDER, Organisation.Kind.MUNICIPALITY]
+        )
+        self.fields["recipient_kind"].initial = ConsentRecipient.PROVIDER
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput)
+
+
+class RegisterRecordForm(forms.ModelForm):
+    class Meta:
+        model = RegisterRecord
+        fields = [
+            "applied_on",
+            "assessed_on",
+            "assessment_findings",
+            "opinion_on",
+            "opinion_outcome",
+            "opinion_reference",
+            "entered_on",
+            "valid_until",
+            "special_vulnerability",
+            "vulnerability_note",
+        ]
+        widgets = {
+            **date_widgets("applied_on", "assessed_on", "opinion_on", "entered_on", "valid_until"),
+            "assessment_findings": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class RegisterChangeForm(forms.ModelForm):
+    class Meta:
+        model = RegisterChange
+        fields = ["changed_on", "description"]
+        widgets = date_widgets("changed_on")
+
+
+class SupportMeasureForm(forms.ModelForm):
+    class Meta:
+        model = SupportMeasure
+        fields = ["kind", "since", "until"]
+        widgets = date_widgets("since", "until")

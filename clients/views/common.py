@@ -1,0 +1,34 @@
+"""What the case-file views share: scoped fetching and the one form page for household records."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from clients.models import Household
+from kmb import access
+
+
+def household_record_for(user, queryset, pk: int, *, write: bool = True):
+    """A record that belongs to a household (member, income, consent...), if the user may reach
+    that household; with write=True, 403 unless they may change its file."""
+    visible = access.households_visible_to(user, Household.objects.all())
+    record = get_object_or_404(queryset.filter(household__in=visible), pk=pk)
+    if write and not access.may_change_case_file(user, record.household):
+        raise PermissionDenied
+    return record
+
+
+def household_for(user, pk: int, *, write: bool = True) -> Household:
+    return access.get_household_for(user, Household.objects.select_related("kmb"), pk, write=write)
+
+
+def record_form_page(
+    request, *, household, form, title: str, save, template="clients/record_form.html"
+):
+    """Show `form`; when it is valid, `save(form)` and go back to the case file."""
+    if request.method == "POST" and form.is_valid():
+        save(form)
+        messages.success(request, _("Saved."))
+        return redirect(household.get_absolute_url())
+    return render(request, template, {"form": form, "household": household, "title": title})
