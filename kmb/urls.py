@@ -25,5 +25,4 @@ urlpatterns = [
     path("accounts/", include("kmb.accounts.urls")),
     path("territory/", include("kmb.territory.urls")),
     path("audit/", include("kmb.audit.urls")),
-    path("", include("clients.urls")),
 ]
