@@ -19,9 +19,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench import web  # noqa: E402
+from bench import cases, web  # noqa: E402
 
-BENCHMARKS = [web]
+BENCHMARKS = [web, cases]
 
 
 def report(name: str, value: float, unit: str) -> None:

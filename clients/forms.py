@@ -53,7 +53,8 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["relationship"].choices = [
+        # A blank first choice, so that an untouched row of the formset stays empty.
+        self.fields["relationship"].choices = [("", "---------")] + [
             (value, label)
             for value, label in Relationship.choices
             if value != Relationship.APPLICANT

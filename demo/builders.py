@@ -30,6 +30,7 @@ class DemoLogin:
 KMB_NAME = "KMB Liberec"
 HOUSING_DEPARTMENT_NAME = "Statutární město Liberec – odbor správy bytů"
 PROVIDER_NAME = "Domov pod Ještědem, z. ú."
+SECOND_PROVIDER_NAME = "Poradna Nisa, z. s."
 ADMINISTRATION_NAME = "Správa systému KMB"
 
 DEMO_LOGINS = [
@@ -91,7 +92,7 @@ def build_organisations(orp: Orp) -> dict[str, Organisation]:
             email="info@example-domovpodjestedem.cz",
         ),
         OrganisationFactory(
-            name="Poradna Nisa, z. s.",
+            name=SECOND_PROVIDER_NAME,
             kind=Organisation.Kind.PROVIDER,
             orp=None,
             email="poradna@example-nisa.cz",

@@ -7,7 +7,7 @@ from kmb import views
 from kmb.accounts.forms import PasswordResetForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reports.urls")),
     path("healthz/", views.healthz, name="healthz"),
     # The language can be chosen on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -25,4 +25,5 @@ urlpatterns = [
     path("accounts/", include("kmb.accounts.urls")),
     path("territory/", include("kmb.territory.urls")),
     path("audit/", include("kmb.audit.urls")),
+    path("", include("clients.urls")),
 ]

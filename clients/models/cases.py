@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from clients.models.codes import CaseReason
 from clients.models.consultations import Consultation
-from clients.models.people import Client, Household
+from clients.models.people import Household, applicant_field
 from clients.models.situation import HousingSituation
 from kmb.lib.models import TimeStampedModel
 
@@ -89,16 +89,15 @@ class CaseQuerySet(models.QuerySet):
     def for_list(self):
         """What a list of cases shows, in one query: the applicant, the current ETHOS category
         and the last contact."""
-        applicant = Client.objects.filter(household=OuterRef("household"), relationship="applicant")
         situation = HousingSituation.objects.filter(household=OuterRef("household")).order_by(
             "-since", "-pk"
         )
         return (
             self.select_related("case_manager", "household__permanent_residence")
             .annotate(
-                applicant_first_name=Subquery(applicant.values("first_name")[:1]),
-                applicant_last_name=Subquery(applicant.values("last_name")[:1]),
-                applicant_birth_date=Subquery(applicant.values("birth_date")[:1]),
+                applicant_first_name=applicant_field("first_name"),
+                applicant_last_name=applicant_field("last_name"),
+                applicant_birth_date=applicant_field("birth_date"),
                 current_ethos=Subquery(situation.values("ethos")[:1]),
             )
             .with_last_contact()
@@ -228,3 +227,9 @@ class CaseStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def latest_case_id(outer_ref: str = "household") -> Subquery:
+    """Subquery: the id of the latest case of the household that `outer_ref` points to."""
+    latest = Case.objects.filter(household=OuterRef(outer_ref)).order_by("-opened_on", "-pk")
+    return Subquery(latest.values("pk")[:1])

@@ -120,12 +120,9 @@ class ClientQuerySet(models.QuerySet):
         return clients
 
     def with_latest_case(self):
-        from clients.models.cases import Case
+        from clients.models.cases import latest_case_id
 
-        latest = Case.objects.filter(household=models.OuterRef("household")).order_by(
-            "-opened_on", "-pk"
-        )
-        return self.annotate(latest_case_id=models.Subquery(latest.values("pk")[:1]))
+        return self.annotate(latest_case_id=latest_case_id())
 
     def possible_duplicates_of(self, *, first_name, last_name, birth_date, phone):
         same_person = models.Q(search_name=fold(f"{first_name} {last_name}"), birth_date=birth_date)
@@ -213,6 +210,14 @@ class Client(TimeStampedModel):
             raise ValidationError(
                 {"dependent_child": _("The applicant cannot be a dependent child.")}
             )
+
+
+def applicant_field(field: str, outer_ref: str = "household") -> models.Subquery:
+    """Subquery: a field of the applicant of the household that `outer_ref` points to."""
+    applicant = Client.objects.filter(
+        household=models.OuterRef(outer_ref), relationship=Relationship.APPLICANT
+    )
+    return models.Subquery(applicant.values(field)[:1])
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:

@@ -4,12 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clients.models.cases import latest_case_id
+from clients.models.people import applicant_field
 from kmb.lib.models import TimeStampedModel
 
 
@@ -30,6 +32,15 @@ class RegisterRecordQuerySet(models.QuerySet):
     def in_register(self, on: datetime.date | None = None):
         day = on or timezone.localdate()
         return self.filter(entered_on__lte=day, valid_until__gte=day)
+
+    def for_worklist(self, today: datetime.date):
+        """With the applicant's name, the days left and the household's latest case."""
+        return self.annotate(
+            applicant_first_name=applicant_field("first_name"),
+            applicant_last_name=applicant_field("last_name"),
+            latest_case_id=latest_case_id(),
+            days_left=F("valid_until") - Value(today, output_field=models.DateField()),
+        ).order_by("valid_until", "pk")
 
     def expiring(self, *, days: int = 30, today: datetime.date | None = None):
         """Entries whose validity ends within `days` days: time to renew them (§23)."""

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clients.models import Household
 from kmb import access
+from kmb.audit.services import record_read
 
 
 def household_record_for(user, queryset, pk: int, *, write: bool = True):
@@ -23,12 +25,27 @@ def household_for(user, pk: int, *, write: bool = True) -> Household:
     return access.get_household_for(user, Household.objects.select_related("kmb"), pk, write=write)
 
 
+def attach_to(household):
+    """save(form) for a new record of `household`."""
+
+    def save(form):
+        form.instance.household = household
+        return form.save()
+
+    return save
+
+
 def record_form_page(
     request, *, household, form, title: str, save, template="clients/record_form.html"
 ):
-    """Show `form`; when it is valid, `save(form)` and go back to the case file."""
+    """Show `form`; when it is valid, `save(form)` and go back to the case file.
+
+    A form that shows an existing record shows personal data: that read is audited."""
+    back = household.get_absolute_url() or reverse("clients:case-list")
     if request.method == "POST" and form.is_valid():
         save(form)
         messages.success(request, _("Saved."))
-        return redirect(household.get_absolute_url())
-    return render(request, template, {"form": form, "household": household, "title": title})
+        return redirect(back)
+    if getattr(form, "instance", None) is not None and form.instance.pk:
+        record_read(request=request, obj=form.instance)
+    return render(request, template, {"form": form, "back": back, "title": title})

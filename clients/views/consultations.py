@@ -10,7 +10,6 @@ from clients.views.cases import _add_errors
 from clients.views.common import household_for, record_form_page
 from kmb import access
 from kmb.access import Can
-from kmb.audit.services import record_read
 
 
 @access.require(Can.EDIT_CASES)
@@ -45,7 +44,6 @@ def consultation_create(request, pk):
 def referral_outcome(request, pk):
     referral = _referral_for(request.user, pk)
     household = referral.consultation.case.household
-    record_read(request=request, obj=referral.consultation.case)
     form = ReferralOutcomeForm(request.POST or None, instance=referral)
     return record_form_page(
         request,

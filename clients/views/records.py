@@ -5,19 +5,9 @@ from django.utils.translation import gettext as _
 from clients import services
 from clients.forms import BenefitForm, HouseholdForm, IncomeForm, MemberEditForm, SituationForm
 from clients.models import Benefit, Client, Income
-from clients.views.common import household_for, household_record_for, record_form_page
+from clients.views.common import attach_to, household_for, household_record_for, record_form_page
 from kmb import access
 from kmb.access import Can
-
-
-def _attach(household):
-    """save(form) for a new record of `household`."""
-
-    def save(form):
-        form.instance.household = household
-        return form.save()
-
-    return save
 
 
 @access.require(Can.EDIT_CASES)
@@ -80,7 +70,7 @@ def income_create(request, pk):
     household = household_for(request.user, pk)
     form = IncomeForm(request.POST or None, household=household)
     return record_form_page(
-        request, household=household, form=form, title=_("Add income"), save=_attach(household)
+        request, household=household, form=form, title=_("Add income"), save=attach_to(household)
     )
 
 
@@ -102,7 +92,7 @@ def benefit_create(request, pk):
     household = household_for(request.user, pk)
     form = BenefitForm(request.POST or None)
     return record_form_page(
-        request, household=household, form=form, title=_("Add a benefit"), save=_attach(household)
+        request, household=household, form=form, title=_("Add a benefit"), save=attach_to(household)
     )
 
 

@@ -7,6 +7,7 @@ from clients.models import (
     BenefitKind,
     BenefitState,
     Case,
+    CaseReasonEntry,
     CaseStatus,
     CaseStatusChange,
     Client,
@@ -14,14 +15,18 @@ from clients.models import (
     ConsentRecipient,
     Consultation,
     ConsultationChannel,
+    ConsultationTopicEntry,
     Household,
     HousingSituation,
     Income,
     IncomeKind,
     Referral,
     ReferralKind,
+    RegisterChange,
     RegisterRecord,
     Relationship,
+    SupportMeasure,
+    SupportMeasureKind,
 )
 from tests.factories.accounts import OrganisationFactory, UserFactory
 
@@ -172,3 +177,35 @@ class RegisterRecordFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     applied_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=60))
+
+
+class CaseReasonEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseReasonEntry
+
+    case = factory.SubFactory(CaseFactory)
+    reason = "housing_need"
+
+
+class ConsultationTopicEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationTopicEntry
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    topic = "housing_search"
+
+
+class RegisterChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegisterChange
+
+    record = factory.SubFactory(RegisterRecordFactory)
+    description = "Změna adresy pobytu."
+
+
+class SupportMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportMeasure
+
+    household = factory.SubFactory(HouseholdFactory)
+    kind = SupportMeasureKind.COUNSELLING

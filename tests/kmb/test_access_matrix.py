@@ -16,6 +16,15 @@ from django.utils.http import urlsafe_base64_encode
 from kmb.accounts.models import Role
 from kmb.audit.models import AccessLog
 from tests.factories.accounts import MunicipalityFactory, UserFactory
+from tests.factories.clients import (
+    BenefitFactory,
+    CaseFactory,
+    ConsentFactory,
+    IncomeFactory,
+    ReferralFactory,
+    RegisterRecordFactory,
+    SupportMeasureFactory,
+)
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *Role]
@@ -52,6 +61,31 @@ class Case:
 
 
 MANAGERS = (Role.MANAGER, Role.ADMINISTRATOR)
+CASEWORK = (Role.SOCIAL_WORKER, Role.MANAGER)
+READERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.ADMINISTRATOR)
+# Who opens the KMB's own case file: its staff, the administrator (read only, audited), and the
+# provider to which the household consented. The housing department never.
+CASE_FILE = {**only(*READERS), Role.PROVIDER_STAFF: OK, Role.HOUSING_DEPARTMENT: HIDDEN}
+ANOTHER_KMBS_FILE = {
+    ANONYMOUS: LOGIN,
+    Role.SOCIAL_WORKER: HIDDEN,
+    Role.MANAGER: HIDDEN,
+    Role.HOUSING_DEPARTMENT: HIDDEN,
+    Role.PROVIDER_STAFF: HIDDEN,
+    Role.ADMINISTRATOR: OK,
+}
+
+
+def household_record(url_name, key, *, personal=False, method="get", outcome=OK):
+    """A page that changes a record of the KMB's own case file: its staff only."""
+    return Case(
+        url_name,
+        only(*CASEWORK, outcome=outcome),
+        kwargs=lambda w: {"pk": w[key].pk},
+        personal=personal,
+        method=method,
+    )
+
 
 MATRIX = [
     Case("home", logged_in(OK)),
@@ -130,6 +164,55 @@ MATRIX = [
     # Audit
     Case("audit:access-log", only(*MANAGERS)),
     Case("audit:history", only(*MANAGERS)),
+    # Case files
+    Case("clients:case-list", only(*READERS)),
+    Case("clients:intake", only(*CASEWORK)),
+    Case("clients:register-expiring", only(*READERS)),
+    Case(
+        "clients:case-detail",
+        CASE_FILE,
+        kwargs=lambda w: {"pk": w["case"].pk},
+        personal=True,
+        label="own KMB",
+    ),
+    Case(
+        "clients:case-detail",
+        ANOTHER_KMBS_FILE,
+        kwargs=lambda w: {"pk": w["other_case"].pk},
+        personal=True,
+        label="another KMB",
+    ),
+    household_record("clients:case-status", "case"),
+    Case("clients:case-assign", only(Role.MANAGER), kwargs=lambda w: {"pk": w["case"].pk}),
+    household_record("clients:consultation-create", "case"),
+    household_record("clients:referral-outcome", "referral", personal=True),
+    household_record("clients:household-edit", "household", personal=True),
+    household_record("clients:member-create", "household"),
+    household_record("clients:member-edit", "applicant", personal=True),
+    household_record("clients:situation-create", "household"),
+    household_record("clients:income-create", "household"),
+    household_record("clients:income-edit", "income", personal=True),
+    household_record("clients:benefit-create", "household"),
+    household_record("clients:benefit-edit", "benefit", personal=True),
+    household_record("clients:consent-create", "household"),
+    household_record("clients:consent-withdraw", "consent", method="post", outcome=REDIRECT),
+    household_record("clients:register-create", "household"),
+    household_record("clients:register-edit", "register_record", personal=True),
+    household_record("clients:register-change-create", "register_record"),
+    household_record("clients:measure-create", "household"),
+    household_record("clients:measure-edit", "measure", personal=True),
+    Case(
+        "clients:client-export-json",
+        only(*MANAGERS),
+        kwargs=lambda w: {"pk": w["applicant"].pk},
+        personal=True,
+    ),
+    Case(
+        "clients:client-export-pdf",
+        only(*MANAGERS),
+        kwargs=lambda w: {"pk": w["applicant"].pk},
+        personal=True,
+    ),
     Case(
         "audit:history-detail",
         only(*MANAGERS),
@@ -165,8 +248,21 @@ def world(staff, kmb_office, other_kmb_office):
     colleague.last_name = "Přejmenovaná"
     colleague._history_user = staff[Role.MANAGER]
     colleague.save()
+    case = CaseFactory(household__kmb=kmb_office, kmb=kmb_office)
+    household = case.household
+    ConsentFactory(household=household, recipient=staff[Role.PROVIDER_STAFF].organisation)
     return {
         **staff,
+        "case": case,
+        "household": household,
+        "applicant": household.members.get(),
+        "other_case": CaseFactory(household__kmb=other_kmb_office, kmb=other_kmb_office),
+        "referral": ReferralFactory(consultation__case=case),
+        "income": IncomeFactory(household=household),
+        "benefit": BenefitFactory(household=household),
+        "consent": ConsentFactory(household=household),
+        "register_record": RegisterRecordFactory(household=household),
+        "measure": SupportMeasureFactory(household=household),
         "kmb_office": kmb_office,
         "colleague": colleague,
         "colleague_change": colleague.history.latest(),

@@ -172,11 +172,29 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
 @pytest.mark.parametrize(
     ("role", "shortcuts"),
     [
-        (Role.SOCIAL_WORKER, []),
-        (Role.MANAGER, ["Pracovníci", "Záznam přístupů", "Historie změn"]),
+        (Role.SOCIAL_WORKER, ["Případy", "Nový klient", "Evidence potřebných"]),
+        (
+            Role.MANAGER,
+            [
+                "Případy",
+                "Nový klient",
+                "Evidence potřebných",
+                "Pracovníci",
+                "Záznam přístupů",
+                "Historie změn",
+            ],
+        ),
         (
             Role.ADMINISTRATOR,
-            ["Pracovníci", "Organizace", "Obce", "Záznam přístupů", "Historie změn"],
+            [
+                "Případy",
+                "Evidence potřebných",
+                "Pracovníci",
+                "Organizace",
+                "Obce",
+                "Záznam přístupů",
+                "Historie změn",
+            ],
         ),
     ],
 )

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from demo import builders
+from demo import builders, case_files
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             builders.build_foundation()
+            case_files.build_case_files()
         with translation.override(settings.LANGUAGE_CODE):
             self.stdout.write(self.style.SUCCESS(_("Demo data ready (ORP Liberec, KMB Liberec).")))
             self.stdout.write(
