@@ -172,7 +172,11 @@ class Case(TimeStampedModel):
                 violation_error_message=_("A case cannot be closed before it was opened."),
             ),
         ]
-        indexes = [models.Index(fields=["kmb", "status"], name="case_kmb_status_idx")]
+        indexes = [
+            models.Index(fields=["kmb", "status"], name="case_kmb_status_idx"),
+            # The case list's default order, newest first within a KMB.
+            models.Index(fields=["kmb", "-opened_on", "-id"], name="case_kmb_opened_idx"),
+        ]
 
     def __str__(self):
         return _("Case %(number)s") % {"number": self.number}

@@ -216,7 +216,7 @@ def applicant_field(field: str, outer_ref: str = "household") -> models.Subquery
     """Subquery: a field of the applicant of the household that `outer_ref` points to."""
     applicant = Client.objects.filter(
         household=models.OuterRef(outer_ref), relationship=Relationship.APPLICANT
-    )
+    ).order_by()
     return models.Subquery(applicant.values(field)[:1])
 
 

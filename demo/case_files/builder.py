@@ -32,7 +32,49 @@ from clients.models import (
 )
 from clients.services import check_ages
 from demo import builders
-from kmb.accounts.models import Organisation, User
+from demo.case_files.data import (
+    ADDRESSES,
+    BENEFIT_STATES,
+    CHANNELS,
+    CLOSED_PATHS,
+    CLOSINGS,
+    DSSP_START,
+    EARLIER_ETHOS,
+    ELSEWHERE,
+    ETHOS_PLACES,
+    ETHOS_REASONS,
+    ETHOS_WEIGHTS,
+    FOLLOW_UP_MEASURES,
+    FOUNDATIONS,
+    HOSTEL_PLACES,
+    HOUSED_PLACE,
+    INCOME_THOUSANDS,
+    MINUTES,
+    NEEDS,
+    OPENED_DAYS,
+    OPENINGS,
+    OTHER_CLOSE_REASONS,
+    OUTCOME_NOTES,
+    OUTCOMES,
+    OWN_CASES,
+    OWN_LOGIN,
+    OWN_STALE,
+    PATHS,
+    PREVENTION_ETHOS,
+    REASON_TOPICS,
+    REFERRALS,
+    REGISTER_CHANGES,
+    REGISTER_STAGES,
+    REGISTER_START,
+    SECOND_PROVIDER,
+    SEED,
+    STATUS_COUNTS,
+    TOKENS,
+    TOPIC_NOTES,
+    WORKING_INCOMES,
+    S,
+)
+from kmb.accounts.models import Organisation, Role, User
 from kmb.lib.text import fold
 from kmb.territory.models import Municipality
 from tests.factories.clients import (
@@ -52,199 +94,6 @@ from tests.factories.clients import (
     RegisterRecordFactory,
     SupportMeasureFactory,
 )
-
-SEED = "kmb-liberec-demo"
-TOKENS = uuid.UUID("5b0c6f4e-1d2a-4c55-9a57-3f0e8c2d7b41")  # namespace of the intake tokens
-S = CaseStatus
-STATUS_COUNTS = {S.NEW: 8, S.ACTIVE: 80, S.PREVENTION: 45, S.HOUSING: 30, S.FOLLOW_UP: 27}
-STATUS_COUNTS[S.CLOSED] = 110
-OWN_LOGIN, OWN_CASES, OWN_STALE = "socialni", 25, 5  # the demo social worker's caseload
-DSSP_START = datetime.date(2025, 10, 1)  # DSSP replaced příspěvek and doplatek na bydlení
-REGISTER_START = datetime.date(2026, 7, 1)  # the register of persons in need (zákon 175/2025 Sb.)
-SECOND_PROVIDER = builders.SECOND_PROVIDER_NAME
-ELSEWHERE = ["Jablonec nad Nisou", "Frýdlant", "Česká Lípa", "Praha", "Ústí nad Labem"]
-
-# How long ago cases in each status were opened (days), and their path through the statuses.
-OPENED_DAYS = {S.NEW: (1, 20), S.ACTIVE: (5, 330), S.PREVENTION: (10, 300)}
-OPENED_DAYS |= {S.HOUSING: (60, 450), S.FOLLOW_UP: (150, 540), S.CLOSED: (60, 545)}
-PATHS = {S.NEW: [S.NEW], S.ACTIVE: [S.NEW, S.ACTIVE], S.PREVENTION: [S.NEW, S.ACTIVE, S.PREVENTION]}
-PATHS |= {S.HOUSING: [S.NEW, S.ACTIVE, S.HOUSING]}
-PATHS |= {S.FOLLOW_UP: [S.NEW, S.ACTIVE, S.HOUSING, S.FOLLOW_UP]}
-CLOSED_PATHS = {  # path of a closed case → weight
-    (S.NEW, S.CLOSED): 15,
-    (S.NEW, S.ACTIVE, S.CLOSED): 45,
-    (S.NEW, S.ACTIVE, S.PREVENTION, S.CLOSED): 25,
-    (S.NEW, S.ACTIVE, S.HOUSING, S.FOLLOW_UP, S.CLOSED): 22,
-}
-ETHOS_WEIGHTS = {"1": 4, "2": 4, "3": 12, "4": 2, "6": 3, "7": 2, "8": 30, "9": 18, "10": 3}
-ETHOS_WEIGHTS |= {"11": 2, "12": 9, "13": 9}
-PREVENTION_ETHOS = {"9": 75, "12": 10, "13": 10, "10": 5}
-EARLIER_ETHOS = {"1": "8", "2": "1", "3": "9", "8": "9", "12": "9", "13": "8", "4": "10", "6": "8"}
-ETHOS_REASONS = {
-    "1": ["housing_need"],
-    "2": ["housing_need"],
-    "3": ["housing_need"],
-    "4": ["violence", "housing_need"],
-    "6": ["leaving_institution"],
-    "7": ["housing_need"],
-    "8": ["housing_need"],
-    "9": ["notice_to_quit", "arrears", "risk_of_loss"],
-    "10": ["violence"],
-    "11": ["unsuitable"],
-    "12": ["unsuitable"],
-    "13": ["unsuitable", "housing_need"],
-}
-
-ETHOS_PLACES = {
-    "1": ["Přespává venku v okolí nádraží.", "Přespává ve stanu u řeky, v mrazech v noclehárně."],
-    "2": ["Přespává v noclehárně, přes den v nízkoprahovém centru.", "Noclehárna, jen na noc."],
-    "3": ["Azylový dům, smlouva na šest měsíců.", "Azylový dům pro rodiny, pobyt brzy končí."],
-    "4": ["Azylový dům pro matky s dětmi.", "Utajené ubytování po odchodu od násilného partnera."],
-    "6": [
-        "Propuštění z výkonu trestu za dva měsíce.",
-        "Končí hospitalizace, domů se vrátit nemůže.",
-    ],
-    "7": [
-        "Dům na půl cesty, pobyt končí za tři měsíce.",
-        "Chráněné bydlení, hledá samostatný byt.",
-    ],
-    "8": [
-        "Přechodně u sestry, spí v obývacím pokoji.",
-        "U známých bez smlouvy, musí do měsíce pryč.",
-    ],
-    "9": [
-        "Výpověď z nájmu kvůli dluhu na nájemném.",
-        "Dluh na nájemném, hrozí žaloba na vyklizení.",
-    ],
-    "10": ["Ohrožení násilím v domácnosti, spolupracuje s intervenčním centrem."],
-    "11": ["Zahradní chatka bez vody a celoročního topení.", "Obytný přívěs na zahradě známých."],
-    "12": ["Vlhký byt s plísní, nefunkční topení.", "Dům bez elektřiny, majitel nic neopravuje."],
-    "13": ["Šest osob ve 2+kk.", "Pět osob v jednom pokoji u příbuzných."],
-}
-HOUSED_PLACE = "Nájem sociálního bytu, podpora v bydlení."
-HOSTEL_PLACES = ["Ubytovna, jeden pokoj pro celou domácnost.", "Ubytovna, pokoj se platí týdně."]
-NEEDS = [
-    "Nemůže bydlet ve vyšším patře bez výtahu.",
-    "Byt blízko školy dětí.",
-    "Pes, střední plemeno.",
-]
-
-REASON_TOPICS = {
-    "housing_need": ["housing_search", "register", "benefits"],
-    "risk_of_loss": ["tenancy", "debts", "benefits"],
-    "notice_to_quit": ["notice_to_quit", "legal", "housing_search"],
-    "arrears": ["debts", "tenancy", "benefits"],
-    "debts": ["debts", "legal"],
-    "benefits": ["benefits", "employment"],
-    "unsuitable": ["housing_search", "health", "family"],
-    "violence": ["crisis", "family", "housing_search"],
-    "leaving_institution": ["housing_search", "other", "employment"],
-}
-# {ka} and {a} take the applicant's gender: "Klient{ka} donesl{a}" → "Klientka donesla".
-OPENINGS = {
-    "office": ["Klient{ka} se dostavil{a} do kanceláře KMB.", "Osobní konzultace v KMB."],
-    "phone": ["Klient{ka} volal{a}.", "Telefonický kontakt."],
-    "field": ["Návštěva v místě pobytu.", "Terénní návštěva, doma byla celá domácnost."],
-    "online": ["Klient{ka} poslal{a} e-mail s doklady.", "Komunikace e-mailem."],
-}
-TOPIC_NOTES = {
-    "housing_search": [
-        "Prošli jsme aktuální nabídku nájemních bytů.",
-        "Klient{ka} podal{a} žádost o obecní byt.",
-        "Domluvena prohlídka bytu 1+1 na příští týden.",
-        "Probrali jsme bydlení s garancí a jeho podmínky.",
-        "Vysvětleny podmínky programu Housing First.",
-    ],
-    "benefits": [
-        "Společně vyplněna žádost o DSSP.",
-        "Klient{ka} donesl{a} rozhodnutí ÚP o dávce.",
-        "Doplněny doklady o příjmech pro ÚP.",
-        "Probrali jsme rozpočet domácnosti na další měsíc.",
-        "Připravena žádost o MOP na úhradu jistoty.",
-    ],
-    "debts": [
-        "Sepsán přehled dluhů, celkem asi {thousands} tis. Kč.",
-        "Domluvena splátka dluhu na nájemném.",
-        "Ověřen stav exekucí v centrální evidenci.",
-        "Klient{ka} zvažuje oddlužení, předán kontakt na poradnu.",
-    ],
-    "legal": ["Vysvětlen postup při výpovědi z nájmu.", "Prošli jsme spolu nájemní smlouvu."],
-    "notice_to_quit": [
-        "Klient{ka} dostal{a} výpověď z nájmu, lhůta běží do konce měsíce.",
-        "Jednání s pronajímatelem o odložení vystěhování.",
-    ],
-    "crisis": [
-        "Akutně nemá kde přespat, zajištěna noclehárna.",
-        "Krizová intervence, situace se zklidnila.",
-    ],
-    "tenancy": [
-        "Kontrola plateb nájemného, vše zaplaceno.",
-        "Řešena závada v bytě s pronajímatelem.",
-        "Trojstranná schůzka s pronajímatelem a poskytovatelem.",
-    ],
-    "register": [
-        "Podána žádost o zápis do evidence potřebných.",
-        "Proběhlo šetření bytové situace.",
-        "Čekáme na závazné stanovisko ÚP.",
-    ],
-    "employment": ["Klient{ka} nastoupil{a} na zkrácený úvazek.", "Probrali jsme nabídky práce."],
-    "health": [
-        "Po hospitalizaci potřebuje bezbariérový byt.",
-        "Pomoc s žádostí o příspěvek na péči.",
-    ],
-    "family": ["Řešena školní docházka dětí.", "Domluvena spolupráce se SAS pro rodiny s dětmi."],
-    "other": ["Pomoc s vyřízením občanského průkazu.", "Doručovací adresa zřízena na KMB."],
-}
-CLOSINGS = [
-    "Další schůzka za dva týdny.",
-    "Ozve se po rozhodnutí ÚP.",
-    "Úkol: donést výpis z účtu.",
-]
-REFERRALS = {  # topic → (referral kind, recipient)
-    "debts": ("debt_counselling", SECOND_PROVIDER),
-    "legal": ("legal_advice", "Bezplatná právní poradna"),
-    "notice_to_quit": ("legal_advice", "Bezplatná právní poradna"),
-    "benefits": ("labour_office", "Úřad práce ČR, kontaktní pracoviště Liberec"),
-    "crisis": ("food_bank", "Potravinová banka"),
-    "housing_search": ("furniture_bank", "Nábytková banka"),
-    "family": ("social_service", builders.PROVIDER_NAME),
-    "tenancy": ("social_service", builders.PROVIDER_NAME),
-    "employment": ("foundation", "Nadační fond Podještědí"),
-}
-OUTCOME_NOTES = {
-    ReferralOutcome.USED: ["Pomoc poskytnuta.", "Klient{ka} službu využil{a}."],
-    ReferralOutcome.NOT_USED: ["Klient{ka} na schůzku nedorazil{a}.", "Klient{ka} se neozval{a}."],
-    ReferralOutcome.REFUSED: ["Služba nemá volnou kapacitu.", "Nesplněny podmínky služby."],
-}
-FOUNDATIONS = ["Nadační fond Podještědí", "Nadační fond Jizerka"]
-OTHER_CLOSE_REASONS = {CloseReason.SOLVED_ELSEWHERE: 30, CloseReason.REFERRED: 14}
-OTHER_CLOSE_REASONS |= {CloseReason.MOVED_AWAY: 12, CloseReason.NO_CONTACT: 30}
-OTHER_CLOSE_REASONS |= {CloseReason.CLIENT_ENDED: 10, CloseReason.DIED: 1, CloseReason.OTHER: 3}
-CHANNELS = {"office": 45, "phone": 30, "field": 20, "online": 5}
-MINUTES = {"office": (4, 18), "phone": (1, 6), "field": (9, 30), "online": (2, 6)}  # × 5 minutes
-OUTCOMES = {ReferralOutcome.USED: 55, ReferralOutcome.NOT_USED: 25, ReferralOutcome.REFUSED: 10}
-OUTCOMES[ReferralOutcome.PENDING] = 10
-WORKING_INCOMES = {IncomeKind.EMPLOYMENT: 45, IncomeKind.UNEMPLOYMENT: 18}
-WORKING_INCOMES |= {IncomeKind.DISABILITY_PENSION: 12, IncomeKind.SELF_EMPLOYMENT: 5}
-WORKING_INCOMES[IncomeKind.OTHER] = 10
-INCOME_THOUSANDS = {IncomeKind.EMPLOYMENT: (15, 34), IncomeKind.UNEMPLOYMENT: (7, 13)}
-INCOME_THOUSANDS |= {IncomeKind.DISABILITY_PENSION: (9, 16), IncomeKind.SELF_EMPLOYMENT: (10, 25)}
-INCOME_THOUSANDS |= {IncomeKind.OTHER: (3, 8), IncomeKind.OLD_AGE_PENSION: (11, 20)}
-INCOME_THOUSANDS |= {IncomeKind.PARENTAL: (4, 10), IncomeKind.CARE_ALLOWANCE: (4, 10)}
-INCOME_THOUSANDS[IncomeKind.MAINTENANCE] = (2, 5)
-BENEFIT_STATES = {BenefitState.GRANTED: 80, BenefitState.REFUSED: 12, BenefitState.ENDED: 8}
-REGISTER_STAGES = {"applied": 15, "assessed": 20, "positive": 5, "negative": 8, "entered": 52}
-REGISTER_CHANGES = [
-    "Narodilo se dítě, nový člen domácnosti.",
-    "Změna adresy, kde domácnost pobývá.",
-    "Změna příjmu: nástup do zaměstnání.",
-    "Partner se odstěhoval.",
-]
-FOLLOW_UP_MEASURES = [
-    SupportMeasureKind.GUARANTEED_HOUSING,
-    SupportMeasureKind.SUBLET,
-    SupportMeasureKind.SUPPORTED_MUNICIPAL,
-]
 
 
 def days(count: int) -> datetime.timedelta:
@@ -314,8 +163,11 @@ def draw_flags(rng: random.Random, status: CaseStatus, *, stale: bool) -> frozen
 
 @dataclass
 class Office:
+    """What every case file refers to: the KMB, its staff, its territory, its partners."""
+
     kmb: Organisation
     staff: dict[str, User]
+    head: User
     municipalities: list[Municipality]
     organisations: dict[str, Organisation]
     today: datetime.date
@@ -328,6 +180,7 @@ def build_case_files() -> int:
     office = Office(
         kmb=kmb,
         staff={user.username: user for user in User.objects.filter(organisation=kmb)},
+        head=User.objects.filter(organisation=kmb, role=Role.MANAGER).order_by("pk").first(),
         municipalities=list(Municipality.objects.filter(orp_id=kmb.orp_id).order_by("name")),
         organisations={org.name: org for org in Organisation.objects.filter(name__in=names)},
         today=timezone.localdate(),
@@ -355,7 +208,8 @@ class CaseFile:
         self.office, self.plan, self.rng, self.fake = office, plan, rng, fake
         self.today = office.today
         self.manager = office.staff.get(plan.case_manager)
-        self.intake_by = self.manager or office.staff[rng.choice([OWN_LOGIN, "hana.svobodova"])]
+        on_duty = [OWN_LOGIN, builders.MORE_SOCIAL_WORKERS[0][0]]  # who takes in new clients
+        self.intake_by = self.manager or office.staff[rng.choice(on_duty)]
         weights = PREVENTION_ETHOS if plan.status == S.PREVENTION else ETHOS_WEIGHTS
         self.ethos = pick(rng, weights)
         self.hostel = self.ethos in ("3", "8") and rng.random() < 0.4
@@ -387,7 +241,8 @@ class CaseFile:
         rng = self.rng
         size = rng.choices(range(1, 7), weights=[38, 22, 17, 12, 7, 4])[0]
         age = rng.randint(19, 80) if size == 1 else rng.randint(18 + 2 * size, 58)
-        female = rng.random() < (0.5 if size == 1 else 0.65)
+        # Women's shelters (ETHOS 4) take women; families more often come with the mother.
+        female = self.ethos == "4" or rng.random() < (0.5 if size == 1 else 0.65)
         family = self.fake.last_name_male()
         people = [self.person(Relationship.APPLICANT, female, age, family)]
         if size > 1 and rng.random() < 0.55:
@@ -438,14 +293,12 @@ class CaseFile:
         elsewhere = rng.choice(ELSEWHERE) if rng.random() < 0.06 else ""
         place = town.name if rng.random() < 0.7 else residence.name
         street = f"{self.fake.street_address()}, {place}"
-        address = {"1": "bez přístřeší", "2": "noclehárna, Liberec", "3": "azylový dům, Liberec"}
-        address |= {"4": "utajená adresa", "6": "zatím v instituci"}
         household = HouseholdFactory(
             kmb=self.office.kmb,
             intake_token=token,
             permanent_residence=None if elsewhere else residence,
             permanent_residence_elsewhere=elsewhere,
-            address=f"ubytovna, {street}" if self.hostel else address.get(self.ethos, street),
+            address=f"ubytovna, {street}" if self.hostel else ADDRESSES.get(self.ethos, street),
             barrier_free=rng.random() < 0.08,
             support_intensity=self.draw_support_intensity(),
             pets="pes" if rng.random() < 0.08 else "",
@@ -495,19 +348,20 @@ class CaseFile:
                 self.income(adult, IncomeKind.OLD_AGE_PENSION)
             elif self.ethos not in ("1", "2") or rng.random() < 0.5:
                 self.income(adult, pick(rng, WORKING_INCOMES))
-        if any(person.age < 4 for person in self.people) and rng.random() < 0.8:
-            self.income(adults[-1] if adults[-1].sex == "f" else applicant, IncomeKind.PARENTAL)
+        youngest = min(self.people, key=lambda person: person.age)
+        if youngest.age < 4 and rng.random() < 0.8:
+            mother = adults[-1] if adults[-1].sex == "f" else applicant
+            self.income(mother, IncomeKind.PARENTAL, since=youngest.birth_date)
         children = any(person.dependent_child for person in self.people)
         if children and len(adults) == 1 and rng.random() < 0.5:
             self.income(applicant, IncomeKind.MAINTENANCE)
         if self.household.barrier_free and rng.random() < 0.5:
             self.income(applicant, IncomeKind.CARE_ALLOWANCE)
 
-    def income(self, member, kind: str) -> None:
+    def income(self, member, kind: str, since: datetime.date | None = None) -> None:
         low, high = INCOME_THOUSANDS[kind]
         amount = self.rng.randint(low, high) * 1000 + self.rng.randint(0, 9) * 100
-        since = self.days[0] - days(self.rng.randint(30, 900))
-        since = max(since, member.birth_date)
+        since = since or self.days[0] - days(self.rng.randint(30, 900))
         IncomeFactory(
             household=self.household,
             member=member,
@@ -632,14 +486,13 @@ class CaseFile:
         )
         for reason in self.reasons:
             CaseReasonEntryFactory(case=case, reason=reason)
-        boss = self.office.staff[builders.DEMO_LOGINS[1].username]
         for step, (day, status) in enumerate(zip(steps, path, strict=True)):
             previous = path[step - 1] if step else ""
             CaseStatusChangeFactory(
                 case=case,
                 from_status=previous,
                 to_status=status,
-                by=boss if previous == S.NEW and status == S.ACTIVE else manager or self.intake_by,
+                by=self.office.head if previous == S.NEW else manager or self.intake_by,
                 changed_at=self.moment(day),
                 note=self.say("Klient{ka} se znovu ozval{a}.") if previous == S.CLOSED else "",
             )
