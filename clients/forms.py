@@ -111,8 +111,9 @@ class IncomeForm(forms.ModelForm):
     def __init__(self, *args, household: Household | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if household is None:
-            # At intake the members are not saved yet: the income is the household's.
-            del self.fields["member"]
+            # At intake: what the household receives now (the members are not saved yet).
+            for name in ("member", "since", "until"):
+                del self.fields[name]
         else:
             self.fields["member"].queryset = household.members.all()
 

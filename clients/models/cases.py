@@ -204,6 +204,7 @@ class CaseReasonEntry(models.Model):
     class Meta:
         verbose_name = _("reason for coming")
         verbose_name_plural = _("reasons for coming")
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["case", "reason"], name="case_reason_once"),
         ]

@@ -119,6 +119,13 @@ class ClientQuerySet(models.QuerySet):
             clients = clients.filter(search_text__contains=word)
         return clients
 
+    def applicant_first(self):
+        """The applicant, then the others from the oldest."""
+        is_applicant = models.Case(
+            models.When(relationship=Relationship.APPLICANT, then=0), default=1
+        )
+        return self.order_by(is_applicant, "birth_date", "pk")
+
     def with_latest_case(self):
         from clients.models.cases import latest_case_id
 

@@ -53,7 +53,7 @@ def _case_file(user, case, household) -> dict:
         "may_assign": access.can(user, Can.ASSIGN_CASES)
         and access.may_change_case_file(user, household),
         "may_export": access.can(user, Can.EXPORT_CLIENT_DATA),
-        "members": list(household.members.order_by("relationship", "birth_date")),
+        "members": list(household.members.applicant_first()),
         "reasons": list(case.reasons.all()),
         "status_changes": list(case.status_changes.select_related("by")),
         "situations": list(household.situations.select_related("recorded_by")),

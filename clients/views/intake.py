@@ -48,7 +48,11 @@ def intake(request):
             if case:
                 messages.success(
                     request,
-                    _("The household is registered: case %(number)s.") % {"number": case.number},
+                    _(
+                        "The household is registered: case %(number)s. Record the intake "
+                        "conversation as its first consultation."
+                    )
+                    % {"number": case.number},
                 )
                 return redirect(case)
     return render(
