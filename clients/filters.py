@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +10,9 @@ from clients.forms import case_managers_of
 from clients.models import Case, CaseStatus, Client, Ethos
 from kmb.territory.models import Municipality
 
-CASE_NUMBER = re.compile(r"^(?:\d{4}/)?0*(\d{1,9})$")
+# A case number as staff quote it: "2026/00042", or just "42" (up to five digits; longer numbers
+# are phones or dates).
+CASE_NUMBER = re.compile(r"^(?:(?P<year>\d{4})/0*(?P<serial>\d{1,9})|0*(?P<short>\d{1,5}))$")
 OPEN = "open"
 
 
@@ -83,14 +84,12 @@ class CaseFilter(django_filters.FilterSet):
     def search(self, cases, name, value):
         text = value.strip()
         number = CASE_NUMBER.match(text)
-        by_people = Q(
-            household__in=Client.objects.matching(_as_iso_date(text)).values("household_id")
-        )
-        return (
-            cases.filter(by_people | Q(pk=int(number.group(1))))
-            if number
-            else cases.filter(by_people)
-        )
+        if number and number["year"]:
+            return cases.filter(pk=int(number["serial"]), opened_on__year=int(number["year"]))
+        if number:
+            return cases.filter(pk=int(number["short"]))
+        people = Client.objects.matching(_as_iso_date(text))
+        return cases.filter(household__in=people.values("household_id"))
 
     def filter_status(self, cases, name, value):
         return cases.open() if value == OPEN else cases.filter(status=value)

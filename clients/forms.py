@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from clients.models import (
     ConsentScope,
     Consultation,
     ConsultationTopic,
+    Debt,
     Household,
     HousingSituation,
     Income,
@@ -20,6 +23,7 @@ from clients.models import (
     RegisterChange,
     RegisterRecord,
     Relationship,
+    RepaymentSchedule,
     SupportMeasure,
 )
 from clients.models.codes import ethos_grouped_choices
@@ -261,10 +265,12 @@ class ReferralOutcomeForm(forms.ModelForm):
 
 
 class ConsentForm(forms.ModelForm):
+    # Not required here: the model says what is missing, once (Consent.clean).
     scope = forms.MultipleChoiceField(
         label=_("What may be shared"),
         choices=ConsentScope.choices,
         widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
@@ -327,3 +333,55 @@ class SupportMeasureForm(forms.ModelForm):
         model = SupportMeasure
         fields = ["kind", "since", "until"]
         widgets = date_widgets("since", "until")
+
+
+class DebtForm(forms.ModelForm):
+    class Meta:
+        model = Debt
+        fields = [
+            "debtor",
+            "creditor_kind",
+            "creditor_municipality",
+            "creditor_name",
+            "original_amount",
+            "current_amount",
+            "since",
+            "state",
+            "confirmed_by",
+            "confirmed_on",
+            "note",
+        ]
+        widgets = date_widgets("since", "confirmed_on")
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["debtor"].queryset = household.members.applicant_first()
+        self.fields["creditor_municipality"].queryset = Municipality.objects.filter(
+            orp_id=household.kmb.orp_id
+        )
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = RepaymentSchedule
+        fields = [
+            "total",
+            "instalment",
+            "first_due_on",
+            "day_of_month",
+            "planned_end_on",
+            "agreed_with",
+        ]
+        widgets = date_widgets("first_due_on", "planned_end_on")
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)
+    amount = forms.DecimalField(
+        label=_("Amount (CZK)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"min_value": _("Enter an amount above zero.")},
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)

@@ -3,7 +3,7 @@
 Each area keeps its worklist queries on its own QuerySets; this module only puts them together.
 """
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from clients.models import Case, CaseStatus, Consent, Household, RegisterRecord
 from clients.models.cases import latest_case_id
@@ -52,7 +52,9 @@ def casework_worklists(user) -> dict:
     worklists = {
         "my_cases": _first(mine.order_by("applicant_last_name")),
         "my_case_count": mine.count(),
-        "no_contact": _first(mine.needing_contact().order_by("last_contact_on")),
+        "no_contact": _first(
+            mine.needing_contact().order_by(F("last_contact_on").asc(nulls_first=True))
+        ),
         "expiring_consents": _first(
             Consent.objects.expiring()
             .filter(household__in=households)

@@ -25,6 +25,13 @@ from clients.models.codes import (
 )
 from clients.models.consents import Consent, ConsentRecipient, ConsentScope
 from clients.models.consultations import Consultation, ConsultationTopicEntry, Referral
+from clients.models.debts import (
+    CreditorKind,
+    Debt,
+    DebtState,
+    Payment,
+    RepaymentSchedule,
+)
 from clients.models.people import Client, Household
 from clients.models.register import (
     OpinionOutcome,
@@ -54,6 +61,9 @@ __all__ = [
     "ConsultationChannel",
     "ConsultationTopic",
     "ConsultationTopicEntry",
+    "CreditorKind",
+    "Debt",
+    "DebtState",
     "DsspComponent",
     "Ethos",
     "EthosGroup",
@@ -63,12 +73,14 @@ __all__ = [
     "IncomeKind",
     "MopSituation",
     "OpinionOutcome",
+    "Payment",
     "Referral",
     "ReferralKind",
     "ReferralOutcome",
     "RegisterChange",
     "RegisterRecord",
     "Relationship",
+    "RepaymentSchedule",
     "Sex",
     "SupportIntensity",
     "SupportMeasure",

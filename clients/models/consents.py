@@ -124,6 +124,12 @@ class Consent(TimeStampedModel):
         return self.is_valid(on) and scope in self.scope
 
     def clean(self):
+        if self.given_on and self.expires_on and self.expires_on < self.given_on:
+            raise ValidationError({"expires_on": _("A consent cannot end before it was given.")})
+        if self.given_on and self.withdrawn_on and self.withdrawn_on < self.given_on:
+            raise ValidationError(
+                {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
+            )
         if not self.scope:
             raise ValidationError({"scope": _("Choose what may be shared.")})
         unknown = set(self.scope) - set(ConsentScope.values)

@@ -115,7 +115,8 @@ class ClientQuerySet(models.QuerySet):
         """Clients whose name, phone or birth date contains every word of `text`, ignoring case
         and Czech diacritics."""
         clients = self
-        for word in fold(text).replace(",", " ").split():
+        # "+420 603 …" as shown on the case page: the stored digits carry no "+".
+        for word in fold(text).replace(",", " ").replace("+", " ").split():
             clients = clients.filter(search_text__contains=word)
         return clients
 

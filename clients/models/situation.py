@@ -86,6 +86,12 @@ class HousingSituation(models.Model):
     def ethos_group(self):
         return ETHOS_GROUPS[Ethos(self.ethos)]
 
+    def clean(self):
+        if self.in_commercial_hostel and self.ethos not in ETHOS_WITH_COMMERCIAL_HOSTEL:
+            raise ValidationError(
+                {"in_commercial_hostel": _("A commercial hostel belongs to ETHOS 3 or 8.")}
+            )
+
 
 class IncomeQuerySet(models.QuerySet):
     def current(self, on=None):

@@ -22,7 +22,9 @@ from kmb.audit.services import record_read
 def case_list(request):
     cases = access.cases_visible_to(request.user, Case.objects.for_list())
     data = request.GET.copy()
-    data.setdefault("status", "open")
+    if not data.get("q"):
+        # Browsing shows the open cases; a search finds a returning client's closed case too.
+        data.setdefault("status", "open")
     case_filter = CaseFilter(data, queryset=cases, kmb=request.user.organisation)
     page = Paginator(case_filter.qs, 25).get_page(request.GET.get("page"))
     template = "clients/case_list.html#results" if request.htmx else "clients/case_list.html"

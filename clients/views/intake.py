@@ -74,6 +74,8 @@ def _possible_duplicates(forms, kmb) -> list:
             birth_date=applicant["birth_date"],
             phone=applicant["phone"],
         )
+        # The first submit of this very form registered its applicant: not a duplicate.
+        .exclude(household__intake_token=forms["case"].cleaned_data["intake_token"])
         .select_related("household")
         .with_latest_case()[:10]
     )
