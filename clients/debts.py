@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -124,6 +124,21 @@ def _apply_payment(schedule: RepaymentSchedule, payment: Payment, remaining: Dec
     debt.save(update_fields=["current_amount", "state", "updated_at"])
 
 
+def debts_of(household: Household) -> list[Debt]:
+    """The household's debts, each schedule with its `standing` (a constant number of queries)."""
+    debts = list(
+        Debt.objects.filter(debtor__household=household)
+        .select_related("debtor", "creditor_municipality")
+        .prefetch_related(
+            Prefetch("schedules", queryset=RepaymentSchedule.objects.prefetch_related("payments"))
+        )
+    )
+    for debt in debts:
+        for schedule in debt.schedules.all():
+            schedule.standing = standing_of(schedule)
+    return debts
+
+
 # --- Summary of a household -------------------------------------------------------------------
 
 
@@ -142,23 +157,27 @@ class DebtSummary:
 def household_debt_summary(household: Household) -> DebtSummary:
     """What the household owes now: in total, per kind of creditor and per municipality (the
     figure municipal allocation rules use), and whether any debt is in distraint or insolvency."""
-    debts = Debt.objects.filter(debtor__household=household).outstanding()
-    by_kind = dict(
-        debts.values_list("creditor_kind").annotate(amount=Sum("current_amount")).order_by()
-    )
-    by_municipality = (
-        debts.to_municipality()
-        .values_list("creditor_municipality__name")
-        .annotate(amount=Sum("current_amount"))
-        .order_by("creditor_municipality__name")
-    )
-    states = set(debts.values_list("state", flat=True).distinct())
+    debts = Debt.objects.filter(debtor__household=household).select_related("creditor_municipality")
+    return summarise(list(debts))
+
+
+def summarise(debts: list[Debt]) -> DebtSummary:
+    """The summary of already loaded debts (only the outstanding ones count)."""
+    outstanding = [debt for debt in debts if debt.is_outstanding]
+    by_kind: dict[str, Decimal] = {}
+    by_municipality: dict[str, Decimal] = {}
+    for debt in outstanding:
+        by_kind[debt.creditor_kind] = by_kind.get(debt.creditor_kind, ZERO) + debt.current_amount
+        if debt.creditor_kind == CreditorKind.MUNICIPALITY:
+            name = debt.creditor_municipality.name
+            by_municipality[name] = by_municipality.get(name, ZERO) + debt.current_amount
+    states = {debt.state for debt in outstanding}
     return DebtSummary(
         total=sum(by_kind.values(), ZERO),
         by_kind=[
             (kind.label, by_kind[kind.value]) for kind in CreditorKind if kind.value in by_kind
         ],
-        by_municipality=list(by_municipality),
+        by_municipality=sorted(by_municipality.items()),
         in_distraint=DebtState.DISTRAINT in states,
         in_insolvency=DebtState.INSOLVENCY in states,
     )

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from clients.views import cases, consents, consultations, export, intake, records, register
+from clients.views import (
+    cases,
+    consents,
+    consultations,
+    debts,
+    export,
+    intake,
+    records,
+    register,
+)
 
 app_name = "clients"
 
@@ -36,6 +45,13 @@ urlpatterns = [
     path("households/<int:pk>/measures/new/", register.measure_create, name="measure-create"),
     path("measures/<int:pk>/edit/", register.measure_edit, name="measure-edit"),
     path("register/expiring/", register.register_expiring, name="register-expiring"),
+    path("households/<int:pk>/debts/new/", debts.debt_create, name="debt-create"),
+    path("debts/<int:pk>/edit/", debts.debt_edit, name="debt-edit"),
+    path("debts/<int:pk>/schedule/new/", debts.schedule_create, name="schedule-create"),
+    path("schedules/<int:pk>/", debts.schedule_detail, name="schedule-detail"),
+    path("schedules/<int:pk>/payments/new/", debts.payment_create, name="payment-create"),
+    path("debts/worklist/", debts.debt_worklist, name="debt-worklist"),
+    path("debts/analysis/", debts.debt_analysis, name="debt-analysis"),
     path("clients/<int:pk>/export.json", export.client_export_json, name="client-export-json"),
     path("clients/<int:pk>/export.pdf", export.client_export_pdf, name="client-export-pdf"),
 ]

@@ -205,6 +205,7 @@ NAVIGATION = [
     NavItem(_("Cases"), "clients:case-list", "folder2-open", Can.VIEW_CASES),
     NavItem(_("New client"), "clients:intake", "person-plus", Can.EDIT_CASES),
     NavItem(_("Register"), "clients:register-expiring", "journal-check", Can.VIEW_CASES),
+    NavItem(_("Debts"), "clients:debt-worklist", "cash-coin", Can.VIEW_CASES),
     NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF),
     NavItem(_("Organisations"), "accounts:organisation-list", "building", Can.MANAGE_ORGANISATIONS),
     NavItem(_("Municipalities"), "territory:municipality-list", "geo-alt", Can.MANAGE_TERRITORY),

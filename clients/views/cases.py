@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from clients import services
+from clients.debts import debts_of, summarise
 from clients.filters import CaseFilter
 from clients.forms import AssignForm, StatusForm
 from clients.models import (
@@ -47,6 +48,7 @@ def case_detail(request, pk):
 def _case_file(user, case, household) -> dict:
     """Everything the case page shows, one query per kind of record."""
     sections = access.case_file_sections(user, household)
+    debts = debts_of(household)
     return {
         "case": case,
         "household": household,
@@ -72,6 +74,8 @@ def _case_file(user, case, household) -> dict:
             RegisterRecord.objects.filter(household=household).prefetch_related("changes")
         ),
         "support_measures": list(household.support_measures.all()),
+        "debts": debts,
+        "debt_summary": summarise(debts),
         "other_cases": list(household.cases.exclude(pk=case.pk)),
     }
 

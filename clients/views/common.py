@@ -11,12 +11,18 @@ from kmb import access
 from kmb.audit.services import record_read
 
 
-def household_record_for(user, queryset, pk: int, *, write: bool = True):
+def household_record_for(
+    user, queryset, pk: int, *, write: bool = True, through: str = "household"
+):
     """A record that belongs to a household (member, income, consent...), if the user may reach
-    that household; with write=True, 403 unless they may change its file."""
+    that household; with write=True, 403 unless they may change its file. `through` is the path
+    from the record to its household."""
     visible = access.households_visible_to(user, Household.objects.all())
-    record = get_object_or_404(queryset.filter(household__in=visible), pk=pk)
-    if write and not access.may_change_case_file(user, record.household):
+    record = get_object_or_404(queryset.filter(**{f"{through}__in": visible}), pk=pk)
+    household = record
+    for step in through.split("__"):
+        household = getattr(household, step)
+    if write and not access.may_change_case_file(user, household):
         raise PermissionDenied
     return record
 

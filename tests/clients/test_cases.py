@@ -630,7 +630,7 @@ def fill_case_file(case, size: int, by) -> None:
 # entry (content type, insert); members, reasons, status changes, situations, incomes, benefits,
 # preferred municipalities, consents, consultations with their topics and referrals (3), register
 # records, support measures, other cases; the menu's organisation; session save (3).
-CASE_DETAIL_QUERIES = 23
+CASE_DETAIL_QUERIES = 24
 
 
 @pytest.mark.parametrize("size", [1, 3])

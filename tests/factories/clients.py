@@ -1,6 +1,9 @@
 import datetime
+import uuid
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from clients.models import (
     Benefit,
@@ -16,19 +19,25 @@ from clients.models import (
     Consultation,
     ConsultationChannel,
     ConsultationTopicEntry,
+    CreditorKind,
+    Debt,
+    DebtState,
     Household,
     HousingSituation,
     Income,
     IncomeKind,
+    Payment,
     Referral,
     ReferralKind,
     RegisterChange,
     RegisterRecord,
     Relationship,
+    RepaymentSchedule,
     SupportMeasure,
     SupportMeasureKind,
 )
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from clients.schedules import Terms, due_dates
+from tests.factories.accounts import MunicipalityFactory, OrganisationFactory, UserFactory
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -209,3 +218,66 @@ class SupportMeasureFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     kind = SupportMeasureKind.COUNSELLING
+
+
+def _fifteenth_of_last_month() -> datetime.date:
+    first_of_this_month = timezone.localdate().replace(day=1)
+    return (first_of_this_month - datetime.timedelta(days=1)).replace(day=15)
+
+
+class DebtFactory(factory.django.DjangoModelFactory):
+    """An open energy debt of 12,000 CZK, owed for a year. Trait `municipal`: owed to a
+    municipality (unconfirmed)."""
+
+    class Meta:
+        model = Debt
+
+    debtor = factory.SubFactory(ClientFactory)
+    creditor_kind = CreditorKind.ENERGY
+    original_amount = Decimal("12000.00")
+    current_amount = factory.SelfAttribute("original_amount")
+    since = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+
+    class Params:
+        municipal = factory.Trait(
+            creditor_kind=CreditorKind.MUNICIPALITY,
+            creditor_municipality=factory.SubFactory(MunicipalityFactory),
+        )
+
+
+class RepaymentScheduleFactory(factory.django.DjangoModelFactory):
+    """The whole current amount of a debt in a schedule, 1,000 CZK a month from the 15th of last
+    month; the planned end is the last due date of those terms."""
+
+    class Meta:
+        model = RepaymentSchedule
+
+    debt = factory.SubFactory(DebtFactory, state=DebtState.SCHEDULE)
+    total = factory.SelfAttribute("debt.current_amount")
+    instalment = Decimal("1000.00")
+    first_due_on = factory.LazyFunction(_fifteenth_of_last_month)
+    day_of_month = factory.SelfAttribute("first_due_on.day")
+    planned_end_on = factory.LazyAttribute(
+        lambda schedule: due_dates(
+            Terms(
+                total=schedule.total,
+                instalment=schedule.instalment,
+                first_due=schedule.first_due_on,
+                day_of_month=schedule.day_of_month,
+            )
+        )[-1]
+    )
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A payment of one instalment on the schedule's first due day. It does not lower the debt's
+    current amount: record_payment does that."""
+
+    class Meta:
+        model = Payment
+
+    schedule = factory.SubFactory(RepaymentScheduleFactory)
+    paid_on = factory.SelfAttribute("schedule.first_due_on")
+    amount = factory.SelfAttribute("schedule.instalment")
+    recorded_by = factory.SubFactory(UserFactory)
+    token = factory.LazyFunction(uuid.uuid4)

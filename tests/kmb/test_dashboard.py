@@ -172,13 +172,14 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
 @pytest.mark.parametrize(
     ("role", "shortcuts"),
     [
-        (Role.SOCIAL_WORKER, ["Případy", "Nový klient", "Evidence potřebných"]),
+        (Role.SOCIAL_WORKER, ["Případy", "Nový klient", "Evidence potřebných", "Dluhy"]),
         (
             Role.MANAGER,
             [
                 "Případy",
                 "Nový klient",
                 "Evidence potřebných",
+                "Dluhy",
                 "Pracovníci",
                 "Záznam přístupů",
                 "Historie změn",
@@ -189,6 +190,7 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
             [
                 "Případy",
                 "Evidence potřebných",
+                "Dluhy",
                 "Pracovníci",
                 "Organizace",
                 "Obce",
