@@ -23,6 +23,7 @@ from clients.models.debts import (
     RepaymentSchedule,
 )
 from kmb.accounts.models import User
+from kmb.lib.money import format_czk
 
 ZERO = Decimal("0")
 
@@ -54,11 +55,14 @@ def agree_schedule(*, schedule: RepaymentSchedule, by: User) -> RepaymentSchedul
         raise ValidationError(
             {
                 "total": _("The schedule cannot repay more than is owed (%(amount)s CZK).")
-                % {"amount": debt.current_amount}
+                % {"amount": format_czk(debt.current_amount)}
             }
         )
     if debt.schedules.running().exists():
         raise ValidationError(_("The debt already has a running schedule; end it first."))
+    schedule.full_clean(exclude=["planned_end_on"])
+    # The plan ends where its instalments reach, not where somebody thought they would.
+    schedule.planned_end_on = schedules.due_dates(terms_of(schedule))[-1]
     schedule.full_clean()
     schedule.save()
     if debt.state == DebtState.OPEN:
@@ -87,16 +91,21 @@ def record_payment(
     schedule = (
         RepaymentSchedule.objects.select_for_update().select_related("debt").get(pk=schedule.pk)
     )
+    # The same form submitted twice at once: the first has just recorded it under the lock.
+    existing = Payment.objects.filter(token=token).first()
+    if existing:
+        return existing
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("A payment cannot be recorded before it is made.")})
     if paid_on < schedule.debt.since:
         raise ValidationError({"paid_on": _("The payment is dated before the debt arose.")})
-    remaining = standing_of(schedule, on=datetime.date.max).remaining
+    # Every payment so far is dated today at the latest.
+    remaining = standing_of(schedule).remaining
     if amount > remaining:
         raise ValidationError(
             {
                 "amount": _("Only %(remaining)s CZK remain to be paid in this schedule.")
-                % {"remaining": remaining}
+                % {"remaining": format_czk(remaining)}
             }
         )
     payment = Payment(
@@ -119,8 +128,8 @@ def _apply_payment(schedule: RepaymentSchedule, payment: Payment, remaining: Dec
     if remaining == ZERO:
         schedule.ended_on = payment.paid_on
         schedule.save(update_fields=["ended_on", "updated_at"])
-        if debt.current_amount == ZERO:
-            debt.state = DebtState.PAID
+        # Paid off: the debt is settled, or what the schedule did not cover is open again.
+        debt.state = DebtState.PAID if debt.current_amount == ZERO else DebtState.OPEN
     debt.save(update_fields=["current_amount", "state", "updated_at"])
 
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import (
@@ -364,15 +365,8 @@ class DebtForm(forms.ModelForm):
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = RepaymentSchedule
-        fields = [
-            "total",
-            "instalment",
-            "first_due_on",
-            "day_of_month",
-            "planned_end_on",
-            "agreed_with",
-        ]
-        widgets = date_widgets("first_due_on", "planned_end_on")
+        fields = ["total", "instalment", "first_due_on", "day_of_month", "agreed_with"]
+        widgets = date_widgets("first_due_on")
 
 
 class PaymentForm(forms.Form):
@@ -385,3 +379,9 @@ class PaymentForm(forms.Form):
         error_messages={"min_value": _("Enter an amount above zero.")},
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise ValidationError(_("A payment cannot be recorded before it is made."))
+        return paid_on

@@ -57,13 +57,21 @@ def due_dates(terms: Terms) -> list[datetime.date]:
     ]
 
 
-def instalments_due(terms: Terms, on: datetime.date) -> int:
-    """How many instalments have fallen due on or before `on`."""
+# Longer plans are not a plan (and would run past the calendar): 50 years of monthly instalments.
+MAX_INSTALMENTS = 600
+
+
+def months_due(terms: Terms, on: datetime.date) -> int:
+    """How many of the schedule's due days have passed by `on`, counting past the plan's end."""
     if on < terms.first_due:
         return 0
     months = (on.year - terms.first_due.year) * 12 + on.month - terms.first_due.month
-    due = months + (1 if on.day >= terms.day_of_month else 0)
-    return min(due, terms.instalment_count)
+    return months + (1 if on.day >= terms.day_of_month else 0)
+
+
+def instalments_due(terms: Terms, on: datetime.date) -> int:
+    """How many instalments have fallen due on or before `on`."""
+    return min(months_due(terms, on), terms.instalment_count)
 
 
 def expected_by(terms: Terms, on: datetime.date) -> Decimal:
@@ -78,13 +86,17 @@ def standing(
     expected = expected_by(terms, on)
     arrears = max(expected - paid, ZERO)
     remaining = terms.total - paid
+    behind = int(arrears // terms.instalment)
+    if arrears and instalments_due(terms, on) == terms.instalment_count:
+        # The last instalment is smaller than the others: missing it still means behind.
+        behind = max(behind, 1)
     return Standing(
         total=terms.total,
         paid=paid,
         remaining=remaining,
         expected=expected,
         arrears=arrears,
-        instalments_behind=int(arrears // terms.instalment),
+        instalments_behind=behind,
         planned_end=due_dates(terms)[-1],
         projected_end=_projected_end(terms, payments, paid, remaining, on),
     )
@@ -93,12 +105,14 @@ def standing(
 def _projected_end(terms, payments, paid, remaining, on) -> datetime.date | None:
     if remaining == ZERO:
         return max(day for day, _ in payments if day <= on)
-    months_running = instalments_due(terms, on)
+    months_running = months_due(terms, on)  # past the plan's end too: a late payer is slower
     if months_running == 0:
         return due_dates(terms)[-1]  # nothing due yet: the plan itself
-    pace = paid / months_running  # CZK a month so far
-    if pace == ZERO:
+    if paid == ZERO or terms.first_due.year + months_running // 12 + 1 >= datetime.MAXYEAR:
         return None
-    months_needed = math.ceil(remaining / pace)
+    # At the pace paid / months_running, without rounding the pace.
+    months_needed = math.ceil(remaining * months_running / paid)
     next_due = add_months(terms.first_due, months_running, terms.day_of_month)
+    if next_due.year + (months_needed - 1) // 12 + 1 > datetime.MAXYEAR:
+        return None  # so slow that it ends beyond the calendar: never, in practice
     return add_months(next_due, months_needed - 1, terms.day_of_month)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,10 @@ class Can(StrEnum):
     EDIT_CASES = "edit_cases"
     ASSIGN_CASES = "assign_cases"
     EXPORT_CLIENT_DATA = "export_client_data"
+    VIEW_FLATS = "view_flats"
+    MANAGE_FLATS = "manage_flats"
+    VIEW_GUARANTEES = "view_guarantees"
+    MANAGE_GUARANTEES = "manage_guarantees"
     VIEW_STAFF = "view_staff"
     MANAGE_STAFF = "manage_staff"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -31,23 +36,38 @@ class Can(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
-    Role.SOCIAL_WORKER: frozenset({Can.VIEW_CASES, Can.EDIT_CASES}),
+    Role.SOCIAL_WORKER: frozenset(
+        {
+            Can.VIEW_CASES,
+            Can.EDIT_CASES,
+            Can.VIEW_FLATS,
+            Can.MANAGE_FLATS,
+            Can.VIEW_GUARANTEES,
+            Can.MANAGE_GUARANTEES,
+        }
+    ),
     Role.MANAGER: frozenset(
         {
             Can.VIEW_CASES,
             Can.EDIT_CASES,
             Can.ASSIGN_CASES,
             Can.EXPORT_CLIENT_DATA,
+            Can.VIEW_FLATS,
+            Can.MANAGE_FLATS,
+            Can.VIEW_GUARANTEES,
+            Can.MANAGE_GUARANTEES,
             Can.VIEW_STAFF,
             Can.MANAGE_STAFF,
             Can.VIEW_AUDIT,
         }
     ),
-    Role.HOUSING_DEPARTMENT: frozenset(),
+    # The housing department manages its municipality's flats; it never sees a case file.
+    Role.HOUSING_DEPARTMENT: frozenset({Can.VIEW_FLATS, Can.MANAGE_FLATS, Can.VIEW_GUARANTEES}),
     # Providers reach single case files through consents (households_visible_to), not lists.
     Role.PROVIDER_STAFF: frozenset(),
     # Administrators read everything (audited) but do no case work.
-    Role.ADMINISTRATOR: frozenset(Can) - {Can.EDIT_CASES, Can.ASSIGN_CASES},
+    Role.ADMINISTRATOR: frozenset(Can)
+    - {Can.EDIT_CASES, Can.ASSIGN_CASES, Can.MANAGE_FLATS, Can.MANAGE_GUARANTEES},
 }
 
 
@@ -206,6 +226,8 @@ NAVIGATION = [
     NavItem(_("New client"), "clients:intake", "person-plus", Can.EDIT_CASES),
     NavItem(_("Register"), "clients:register-expiring", "journal-check", Can.VIEW_CASES),
     NavItem(_("Debts"), "clients:debt-worklist", "cash-coin", Can.VIEW_CASES),
+    NavItem(_("Flats"), "housing:flat-list", "buildings", Can.VIEW_FLATS),
+    NavItem(_("Guarantees"), "guarantees:guarantee-list", "shield-check", Can.VIEW_GUARANTEES),
     NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF),
     NavItem(_("Organisations"), "accounts:organisation-list", "building", Can.MANAGE_ORGANISATIONS),
     NavItem(_("Municipalities"), "territory:municipality-list", "geo-alt", Can.MANAGE_TERRITORY),
@@ -291,3 +313,102 @@ def consented_scopes(household, organisation_id: int) -> set[str]:
     for consent in household.consents.valid().filter(recipient_id=organisation_id):
         scopes.update(consent.scope)
     return scopes
+
+
+# --- Housing stock and guarantees ------------------------------------------------------------
+# Flats belong to municipalities: a KMB reaches the flats of its ORP, a housing department those
+# of its municipality. Leases and guarantees follow their flat.
+
+
+def flats_visible_to(user, flats: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return flats
+    if not can(user, Can.VIEW_FLATS) or not user.organisation_id:
+        return flats.none()
+    organisation = user.organisation
+    if user.role in CASEWORK_ROLES:
+        return flats.filter(municipality__orp_id=organisation.orp_id)
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return flats.filter(municipality_id=organisation.municipality_id)
+    return flats.none()
+
+
+def may_manage_flat(user, flat) -> bool:
+    if not can(user, Can.MANAGE_FLATS) or not user.organisation_id:
+        return False
+    organisation = user.organisation
+    if user.role in CASEWORK_ROLES:
+        return flat.municipality.orp_id == organisation.orp_id
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return flat.municipality_id == organisation.municipality_id
+    return False
+
+
+def municipalities_managed_by(user, municipalities: QuerySet) -> QuerySet:
+    """Where the user may add flats."""
+    if not can(user, Can.MANAGE_FLATS) or not user.organisation_id:
+        return municipalities.none()
+    organisation = user.organisation
+    if user.role in CASEWORK_ROLES:
+        return municipalities.filter(orp_id=organisation.orp_id)
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return municipalities.filter(pk=organisation.municipality_id)
+    return municipalities.none()
+
+
+def get_flat_for(user, flats: QuerySet, pk: int, *, write: bool = False):
+    flat = get_object_or_404(flats_visible_to(user, flats), pk=pk)
+    if write and not may_manage_flat(user, flat):
+        raise PermissionDenied
+    return flat
+
+
+def with_flats_visible_to(user, owners_or_realtors: QuerySet, flats: QuerySet) -> QuerySet:
+    """Owners (or realtors) of a flat the user sees, and those with no flat yet: newly engaged,
+    so that any KMB can offer them its first household. `flats`: the Flat queryset."""
+    if not can(user, Can.VIEW_FLATS):
+        return owners_or_realtors.none()
+    field = owners_or_realtors.model._meta.model_name  # "owner" or "realtor"
+    visible = flats_visible_to(user, flats)
+    return owners_or_realtors.filter(
+        models.Exists(visible.filter(**{field: models.OuterRef("pk")}))
+        | ~models.Exists(flats.filter(**{field: models.OuterRef("pk")}))
+    )
+
+
+def leases_visible_to(user, leases: QuerySet, flats: QuerySet) -> QuerySet:
+    """`flats`: the Flat queryset (kmb does not import housing)."""
+    return leases.filter(flat__in=flats_visible_to(user, flats))
+
+
+def may_see_household(user, household) -> bool:
+    """Whether a page about a flat may name its tenants: only for those who see the case file
+    (never the housing department, which sees households by number only)."""
+    if is_administrator(user):
+        return True
+    if user.role in CASEWORK_ROLES:
+        return household.kmb_id == user.organisation_id
+    return False
+
+
+def funds_visible_to(user, funds: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return funds
+    if not can(user, Can.VIEW_GUARANTEES) or not user.organisation_id:
+        return funds.none()
+    organisation = user.organisation
+    if user.role in CASEWORK_ROLES:
+        return funds.filter(
+            models.Q(orp_id=organisation.orp_id)
+            | models.Q(municipality__orp_id=organisation.orp_id)
+        )
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return funds.filter(municipality_id=organisation.municipality_id)
+    return funds.none()
+
+
+def may_manage_fund(user, fund) -> bool:
+    return (
+        can(user, Can.MANAGE_GUARANTEES)
+        and funds_visible_to(user, type(fund).objects.filter(pk=fund.pk)).exists()
+    )

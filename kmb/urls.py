@@ -26,4 +26,6 @@ urlpatterns = [
     path("territory/", include("kmb.territory.urls")),
     path("audit/", include("kmb.audit.urls")),
     path("", include("clients.urls")),
+    path("housing/", include("housing.urls")),
+    path("guarantees/", include("guarantees.urls")),
 ]

@@ -1,6 +1,7 @@
 """Debts of household members and their repayment schedules (splátkové kalendáře)."""
 
 import datetime
+import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clients import schedules
 from kmb.lib.models import TimeStampedModel
 
 positive_money = {
@@ -241,6 +243,21 @@ class RepaymentSchedule(TimeStampedModel):
         }
 
     def clean(self):
+        if (
+            self.total
+            and self.instalment
+            and self.instalment > 0
+            and math.ceil(self.total / self.instalment) > schedules.MAX_INSTALMENTS
+        ):
+            raise ValidationError(
+                {
+                    "instalment": _(
+                        "At this instalment the debt would be repaid over more than %(years)s "
+                        "years: agree a higher instalment."
+                    )
+                    % {"years": schedules.MAX_INSTALMENTS // 12}
+                }
+            )
         if self.first_due_on and self.day_of_month and self.first_due_on.day != self.day_of_month:
             raise ValidationError(
                 {"first_due_on": _("The first instalment falls on the agreed day of the month.")}

@@ -17,6 +17,7 @@ from clients.models import (
 from kmb import access
 from kmb.access import Can
 from kmb.audit.services import record_read
+from kmb.lib.forms import add_errors
 
 
 @access.require(Can.VIEW_CASES)
@@ -96,7 +97,7 @@ def case_status(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()}
@@ -117,19 +118,10 @@ def case_assign(request, pk):
                 case=case, case_manager=form.cleaned_data["case_manager"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("%(name)s is now the case manager.") % {"name": case.case_manager}
             )
             return redirect(case)
     return render(request, "clients/case_assign.html", {"case": case, "form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: next to its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from clients import services
 from clients.forms import ConsultationForm, ReferralFormSet, ReferralOutcomeForm
 from clients.models import Case, Referral
-from clients.views.cases import _add_errors
 from clients.views.common import household_for, record_form_page
 from kmb import access
 from kmb.access import Can
+from kmb.lib.forms import add_errors
 
 
 @access.require(Can.EDIT_CASES)
@@ -29,7 +29,7 @@ def consultation_create(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The consultation has been recorded."))
             return redirect(case)

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +13,11 @@ from django.views.decorators.http import require_POST
 from clients import debts as debt_services
 from clients.forms import DebtForm, PaymentForm, ScheduleForm
 from clients.models import Debt, Household, RepaymentSchedule
-from clients.views.cases import _add_errors
 from clients.views.common import attach_to, household_for, household_record_for, record_form_page
 from kmb import access
 from kmb.access import Can
 from kmb.audit.services import record_read
+from kmb.lib.forms import add_errors
 
 
 @access.require(Can.EDIT_CASES)
@@ -53,7 +54,7 @@ def schedule_create(request, pk):
         try:
             schedule = debt_services.agree_schedule(schedule=form.instance, by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The repayment schedule has been recorded."))
             return redirect("clients:schedule-detail", schedule.pk)
@@ -83,7 +84,7 @@ def payment_create(request, pk):
         try:
             debt_services.record_payment(schedule=schedule, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The payment has been recorded."))
             return redirect("clients:schedule-detail", schedule.pk)
@@ -99,7 +100,7 @@ def _schedule_page(request, schedule, form):
             "schedule": schedule,
             "debt": schedule.debt,
             "standing": debt_services.standing_of(schedule),
-            "payments": list(schedule.payments.all()),
+            "payments": list(schedule.payments.select_related("recorded_by")),
             "form": form,
             "may_change": access.may_change_case_file(request.user, schedule.debt.debtor.household),
             "back": schedule.debt.debtor.household.get_absolute_url(),
@@ -115,7 +116,7 @@ def debt_worklist(request):
         Debt.objects.filter(debtor__household__in=households)
         .confirmation_stale()
         .select_related("debtor", "creditor_municipality")
-        .order_by("confirmed_on", "since")
+        .order_by(F("confirmed_on").asc(nulls_first=True), "since")
     )
     return render(
         request,

@@ -74,6 +74,7 @@ from demo.case_files.data import (
     WORKING_INCOMES,
     S,
 )
+from demo.case_files.debts import build_debts
 from kmb.accounts.models import Organisation, Role, User
 from kmb.lib.text import fold
 from kmb.territory.models import Municipality
@@ -174,7 +175,8 @@ class Office:
 
 
 def build_case_files() -> int:
-    """Build the demo households that are still missing; return how many were built."""
+    """Build the demo households that are still missing, then the debts of those that have none
+    (demo.case_files.debts); return how many households were built."""
     kmb = Organisation.objects.get(name=builders.KMB_NAME)
     names = [builders.PROVIDER_NAME, SECOND_PROVIDER, builders.HOUSING_DEPARTMENT_NAME]
     office = Office(
@@ -188,12 +190,14 @@ def build_case_files() -> int:
     built = set(Household.objects.filter(kmb=kmb).values_list("intake_token", flat=True))
     fake = Faker("cs_CZ")
     count = 0
-    for plan in plan_case_files():
+    plans = plan_case_files()
+    for plan in plans:
         token = uuid.uuid5(TOKENS, str(plan.number))
         if token not in built:
             fake.seed_instance(f"{SEED}-{plan.number}")
             CaseFile(office, plan, random.Random(f"{SEED}-{plan.number}"), fake).build(token)
             count += 1
+    build_debts(office, plans)
     return count
 
 

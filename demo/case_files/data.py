@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from clients.models import (
     BenefitState,
@@ -259,3 +260,187 @@ FOLLOW_UP_MEASURES = [
     SupportMeasureKind.SUBLET,
     SupportMeasureKind.SUPPORTED_MUNICIPAL,
 ]
+
+# --- Debts (seed 002: "how much do people in housing need owe") -------------------------------
+
+DEBT_SEED = f"{SEED}-debts"
+PAYMENT_TOKENS = uuid.UUID("9e3d2b7a-6c41-4f0e-8a1d-52b7c0e4f913")  # namespace of payment tokens
+# Chance that a household has any debt, by the reasons it came for; otherwise DEBT_CHANCE.
+DEBT_CHANCE_BY_REASON = {"arrears": 0.97, "debts": 0.97, "notice_to_quit": 0.9, "risk_of_loss": 0.9}
+DEBT_CHANCE = 0.25
+# How deep in debt an indebted household is: how many debts besides rent arrears, and whether
+# its older debts have gone to distraint (heavy) or the applicant is in oddlužení (insolvency).
+DEBT_BURDENS = {"light": 46, "medium": 39, "heavy": 11, "insolvency": 4}
+DEBT_COUNTS = {"light": (1, 2), "medium": (2, 4), "heavy": (3, 6), "insolvency": (4, 7)}
+OWN_BEHIND = 4  # the demo social worker's open cases given a schedule that has fallen behind
+
+
+@dataclass(frozen=True)
+class DebtType:
+    kind: str  # CreditorKind
+    creditors: tuple[str, ...]  # first ones likelier; "" for a debt to a municipality
+    thousands: tuple[float, float]  # original amount, drawn log-uniformly
+    years: tuple[float, float]  # how long before the case opened it arose
+    schedule_chance: float  # that an open debt of this type has a repayment schedule
+    agreed_with: str  # who the schedule is agreed with; {creditor} is the creditor's name
+    note: str = ""
+
+
+DEBT_TYPES = {
+    "municipal_rent": DebtType(
+        kind="municipality",
+        creditors=("",),
+        thousands=(8, 120),
+        years=(0.1, 1.5),
+        schedule_chance=0.35,
+        agreed_with="{creditor}, odbor správy bytů",
+        note="Dlužné nájemné a služby za obecní byt.",
+    ),
+    "landlord_rent": DebtType(
+        kind="landlord",
+        creditors=(
+            "Správa nemovitostí Ještěd s. r. o.",
+            "Realitní správa Nisa s. r. o.",
+            "Bytové družstvo Ruprechtice",
+            "Domy pod Ještědem a. s.",
+        ),
+        thousands=(6, 100),
+        years=(0.1, 1.5),
+        schedule_chance=0.3,
+        agreed_with="{creditor}",
+        note="Dlužné nájemné a zálohy na služby.",
+    ),
+    "hostel": DebtType(
+        kind="landlord",
+        creditors=("Ubytovna Vratislavice s. r. o.", "Ubytovna U Nisy s. r. o."),
+        thousands=(3, 30),
+        years=(0.1, 1.0),
+        schedule_chance=0.15,
+        agreed_with="{creditor}",
+        note="Dlužné ubytování.",
+    ),
+    "waste_fee": DebtType(
+        kind="municipality",
+        creditors=("",),
+        thousands=(1, 9),
+        years=(1, 6),
+        schedule_chance=0.1,
+        agreed_with="{creditor}, finanční odbor",
+        note="Místní poplatek za obecní systém odpadového hospodářství, s navýšením.",
+    ),
+    "energy": DebtType(
+        kind="energy",
+        creditors=("ČEZ Prodej", "E.ON Energie", "Pražská energetika", "Centropol Energy"),
+        thousands=(3, 45),
+        years=(0, 4),
+        schedule_chance=0.18,
+        agreed_with="{creditor}, zákaznická linka",
+        note="Nedoplatek z vyúčtování.",
+    ),
+    "water": DebtType(
+        kind="water",
+        creditors=("Severočeské vodovody a kanalizace",),
+        thousands=(2, 20),
+        years=(0, 3),
+        schedule_chance=0.18,
+        agreed_with="{creditor}, zákaznické centrum Liberec",
+        note="Nedoplatek za vodné a stočné.",
+    ),
+    "telecom": DebtType(
+        kind="telecom",
+        creditors=("O2 Czech Republic", "T-Mobile Czech Republic", "Vodafone Czech Republic"),
+        thousands=(2, 18),
+        years=(0, 5),
+        schedule_chance=0.07,
+        agreed_with="{creditor}",
+    ),
+    "health_insurance": DebtType(
+        kind="health_insurance",
+        creditors=("VZP ČR", "VZP ČR", "Oborová zdravotní pojišťovna", "ZP MV ČR"),
+        thousands=(5, 100),
+        years=(0.5, 8),
+        schedule_chance=0.2,
+        agreed_with="{creditor}, pobočka Liberec",
+        note="Dlužné pojistné z doby bez evidence na ÚP, s penále.",
+    ),
+    "social_insurance": DebtType(
+        kind="social_insurance",
+        creditors=("OSSZ Liberec",),
+        thousands=(10, 90),
+        years=(0.5, 6),
+        schedule_chance=0.25,
+        agreed_with="{creditor}",
+        note="Pojistné OSVČ a penále.",
+    ),
+    "bank_loan": DebtType(
+        kind="bank_loan",
+        creditors=("Česká spořitelna", "Komerční banka", "Moneta Money Bank", "Air Bank"),
+        thousands=(40, 450),
+        years=(1, 8),
+        schedule_chance=0.0,
+        agreed_with="{creditor}",
+    ),
+    "non_bank_loan": DebtType(
+        kind="non_bank_loan",
+        creditors=("Home Credit", "Cofidis", "Provident Financial", "Zaplo Finance"),
+        thousands=(5, 120),
+        years=(0, 6),
+        schedule_chance=0.07,
+        agreed_with="{creditor}",
+    ),
+    "fare_fine": DebtType(
+        kind="fines",
+        creditors=("Dopravní podnik měst Liberce a Jablonce nad Nisou", "České dráhy"),
+        thousands=(1, 25),
+        years=(0, 6),
+        schedule_chance=0.1,
+        agreed_with="{creditor}",
+        note="Přirážky k jízdnému a náklady řízení.",
+    ),
+    "fine": DebtType(
+        kind="fines",
+        creditors=("Policie ČR",),
+        thousands=(1, 15),
+        years=(0, 5),
+        schedule_chance=0.0,
+        agreed_with="{creditor}",
+    ),
+    "other": DebtType(
+        kind="other",
+        creditors=("Česká kancelář pojistitelů", "Alza.cz", "Kooperativa pojišťovna"),
+        thousands=(3, 60),
+        years=(0, 6),
+        schedule_chance=0.07,
+        agreed_with="{creditor}",
+    ),
+}
+# Debts besides rent arrears: type → weight (an insolvent household's are mostly loans).
+OTHER_DEBTS = {
+    "energy": 14,
+    "water": 4,
+    "telecom": 14,
+    "health_insurance": 12,
+    "social_insurance": 2,
+    "bank_loan": 3,
+    "non_bank_loan": 16,
+    "fare_fine": 12,
+    "fine": 3,
+    "waste_fee": 10,
+    "landlord_rent": 4,
+    "other": 5,
+}
+INSOLVENCY_DEBTS = {**OTHER_DEBTS, "bank_loan": 14, "non_bank_loan": 30}
+# Municipalities owed rent for a municipal flat, besides Liberec (they have a few flats each).
+OTHER_LANDLORD_TOWNS = ["Chrastava", "Hrádek nad Nisou", "Český Dub", "Hodkovice nad Mohelkou"]
+# Municipalities of the ORP that are towns (město), the rest are villages (obec); Liberec aside.
+TOWNS = {"Hrádek nad Nisou", "Chrastava", "Hodkovice nad Mohelkou", "Český Dub", "Osečná"}
+# Who at a municipality confirms what is owed to it (Liberec: by the kind of debt).
+CONFIRMERS = {
+    "municipal_rent": "Martina Kučerová, odbor správy bytů",
+    "waste_fee": "odbor ekonomiky, oddělení místních poplatků",
+}
+# Of outstanding debts to a municipality: confirmed in the last 90 days, earlier, never.
+CONFIRMATIONS = {"recent": 55, "stale": 27, "never": 18}
+# How a schedule goes; a schedule agreed lately may not have started yet.
+SCHEDULE_COURSES = {"paid_off": 16, "on_track": 54, "behind": 26, "not_started": 4}
+MISSED = {1: 40, 2: 25, 3: 15, 4: 10, 6: 10}  # instalments missed by a schedule behind

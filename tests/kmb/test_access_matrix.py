@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from housing.models import FlatPhoto
 from kmb.accounts.models import Role
 from kmb.audit.models import AccessLog
 from tests.factories.accounts import MunicipalityFactory, UserFactory
@@ -28,6 +30,13 @@ from tests.factories.clients import (
     RepaymentScheduleFactory,
     SupportMeasureFactory,
 )
+from tests.factories.guarantees import (
+    ClaimFactory,
+    FundMovementFactory,
+    GuaranteeFactory,
+    GuaranteeFundFactory,
+)
+from tests.factories.housing import FlatFactory, LeaseFactory, OwnerFactory, RealtorFactory
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *Role]
@@ -77,6 +86,21 @@ ANOTHER_KMBS_FILE = {
     Role.PROVIDER_STAFF: HIDDEN,
     Role.ADMINISTRATOR: OK,
 }
+
+
+FLAT_VIEWERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.HOUSING_DEPARTMENT, Role.ADMINISTRATOR)
+FLAT_MANAGERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.HOUSING_DEPARTMENT)
+
+
+def flat_page(url_name, key=None, *, who=FLAT_VIEWERS, personal=False, method="get", outcome=OK):
+    """A page of the housing stock of the KMB's ORP and the housing department's municipality."""
+    return Case(
+        url_name,
+        only(*who, outcome=outcome),
+        kwargs=(lambda w: {"pk": w[key].pk}) if key else (lambda w: {}),
+        personal=personal,
+        method=method,
+    )
 
 
 def household_record(url_name, key, *, personal=False, method="get", outcome=OK):
@@ -216,6 +240,51 @@ MATRIX = [
     household_record("clients:payment-create", "schedule", method="post", personal=True),
     Case("clients:debt-worklist", only(*READERS)),
     Case("clients:debt-analysis", only(*READERS)),
+    # Housing stock
+    flat_page("housing:flat-list"),
+    flat_page("housing:flat-summary"),
+    flat_page("housing:flat-export"),
+    flat_page("housing:flat-create", who=FLAT_MANAGERS),
+    flat_page("housing:flat-import", who=FLAT_MANAGERS),
+    flat_page("housing:flat-detail", "flat"),
+    Case(
+        "housing:flat-detail",
+        {**only(Role.ADMINISTRATOR), **dict.fromkeys(FLAT_MANAGERS, HIDDEN)},
+        kwargs=lambda w: {"pk": w["other_flat"].pk},
+        label="another ORP",
+    ),
+    flat_page("housing:flat-edit", "flat", who=FLAT_MANAGERS),
+    flat_page("housing:flat-status", "flat", who=FLAT_MANAGERS),
+    flat_page("housing:photo-create", "flat", who=FLAT_MANAGERS),
+    flat_page("housing:photo", "photo"),
+    flat_page("housing:owner-list"),
+    flat_page("housing:owner-create", who=FLAT_MANAGERS),
+    flat_page("housing:owner-detail", "owner", personal=True),
+    flat_page("housing:owner-edit", "owner", who=FLAT_MANAGERS, personal=True),
+    flat_page("housing:realtor-list"),
+    flat_page("housing:realtor-create", who=FLAT_MANAGERS),
+    flat_page("housing:realtor-detail", "realtor"),
+    flat_page("housing:realtor-edit", "realtor", who=FLAT_MANAGERS),
+    flat_page("housing:lease-create", "flat", who=FLAT_MANAGERS),
+    flat_page("housing:lease-detail", "lease", personal=True),
+    flat_page("housing:lease-edit", "lease", who=FLAT_MANAGERS),
+    flat_page("housing:lease-extend", "lease", who=FLAT_MANAGERS),
+    flat_page("housing:lease-end", "lease", who=FLAT_MANAGERS),
+    flat_page("housing:lease-convert", "lease", who=FLAT_MANAGERS),
+    flat_page("housing:event-create", "lease", who=FLAT_MANAGERS),
+    # Guarantees
+    flat_page("guarantees:guarantee-list"),
+    flat_page("guarantees:fund-list"),
+    flat_page("guarantees:fund-create", who=CASEWORK),
+    flat_page("guarantees:fund-detail", "fund"),
+    flat_page("guarantees:contribution-create", "fund", who=CASEWORK),
+    flat_page("guarantees:guarantee-create", "lease", who=CASEWORK),
+    flat_page("guarantees:guarantee-detail", "guarantee"),
+    flat_page("guarantees:guarantee-edit", "guarantee", who=CASEWORK),
+    flat_page("guarantees:claim-create", "guarantee", who=CASEWORK),
+    flat_page("guarantees:claim-decide", "claim", who=CASEWORK),
+    # An empty POST: the payment form comes back saying what is missing.
+    flat_page("guarantees:claim-pay", "approved_claim", who=CASEWORK, method="post"),
     Case(
         "clients:client-export-json",
         only(*MANAGERS),
@@ -257,8 +326,44 @@ def test_every_entry_names_every_role():
         assert set(case.expect) == set(ROLES), case.url_name
 
 
+def housing_world(staff, kmb_office, household, settings, tmp_path) -> dict:
+    """A flat in the municipality of the housing department, inside the KMB's ORP, with a lease,
+    a photo, a guarantee from a funded fund and claims; and a flat elsewhere."""
+    settings.MEDIA_ROOT = tmp_path
+    municipality = staff[Role.HOUSING_DEPARTMENT].organisation.municipality
+    municipality.orp = kmb_office.orp
+    municipality.save()
+    flat = FlatFactory(municipality=municipality, owner=OwnerFactory(private=True))
+    lease = LeaseFactory(flat=flat, household=household)
+    fund = GuaranteeFundFactory(municipality=municipality)
+    FundMovementFactory(fund=fund)
+    guarantee = GuaranteeFactory(lease=lease, fund=fund, by_municipality=False)
+    photo = FlatPhoto.objects.create(
+        flat=flat, image=SimpleUploadedFile("byt.png", TINY_PNG, content_type="image/png")
+    )
+    return {
+        "flat": flat,
+        "other_flat": FlatFactory(),
+        "owner": flat.owner,
+        "realtor": RealtorFactory(),
+        "photo": photo,
+        "lease": lease,
+        "fund": fund,
+        "guarantee": guarantee,
+        "claim": ClaimFactory(guarantee=guarantee),
+        "approved_claim": ClaimFactory(guarantee=guarantee, approved=True),
+    }
+
+
+# The smallest valid PNG (1 × 1 pixel).
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
 @pytest.fixture
-def world(staff, kmb_office, other_kmb_office):
+def world(staff, kmb_office, other_kmb_office, settings, tmp_path):
     colleague = UserFactory(username="kolega", organisation=kmb_office)
     colleague.last_name = "Přejmenovaná"
     colleague._history_user = staff[Role.MANAGER]
@@ -269,6 +374,7 @@ def world(staff, kmb_office, other_kmb_office):
     schedule = RepaymentScheduleFactory(debt__debtor=household.members.get())
     return {
         **staff,
+        **housing_world(staff, kmb_office, household, settings, tmp_path),
         "case": case,
         "household": household,
         "applicant": household.members.get(),

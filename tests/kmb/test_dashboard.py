@@ -172,7 +172,10 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
 @pytest.mark.parametrize(
     ("role", "shortcuts"),
     [
-        (Role.SOCIAL_WORKER, ["Případy", "Nový klient", "Evidence potřebných", "Dluhy"]),
+        (
+            Role.SOCIAL_WORKER,
+            ["Případy", "Nový klient", "Evidence potřebných", "Dluhy", "Byty", "Garance"],
+        ),
         (
             Role.MANAGER,
             [
@@ -180,6 +183,8 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
                 "Nový klient",
                 "Evidence potřebných",
                 "Dluhy",
+                "Byty",
+                "Garance",
                 "Pracovníci",
                 "Záznam přístupů",
                 "Historie změn",
@@ -191,6 +196,8 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
                 "Případy",
                 "Evidence potřebných",
                 "Dluhy",
+                "Byty",
+                "Garance",
                 "Pracovníci",
                 "Organizace",
                 "Obce",

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from demo import builders, case_files
+from demo import builders, case_files, housing
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             builders.build_foundation()
             case_files.build_case_files()
+            housing.build_housing()
         with translation.override(settings.LANGUAGE_CODE):
             self.stdout.write(self.style.SUCCESS(_("Demo data ready (ORP Liberec, KMB Liberec).")))
             self.stdout.write(

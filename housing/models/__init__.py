@@ -1,0 +1,41 @@
+from housing.models.flats import (
+    Disposition,
+    Flat,
+    FlatKind,
+    FlatPhoto,
+    FlatStatus,
+    FlatStatusChange,
+    Owner,
+    OwnerKind,
+    Program,
+    Realtor,
+    TechnicalState,
+)
+from housing.models.leases import (
+    Lease,
+    LeaseEndReason,
+    LeaseExtension,
+    LeaseKind,
+    TenancyEvent,
+    TenancyEventKind,
+)
+
+__all__ = [
+    "Disposition",
+    "Flat",
+    "FlatKind",
+    "FlatPhoto",
+    "FlatStatus",
+    "FlatStatusChange",
+    "Lease",
+    "LeaseEndReason",
+    "LeaseExtension",
+    "LeaseKind",
+    "Owner",
+    "OwnerKind",
+    "Program",
+    "Realtor",
+    "TechnicalState",
+    "TenancyEvent",
+    "TenancyEventKind",
+]
