@@ -218,7 +218,10 @@ class NavItem:
     url_name: str
     icon: str
     capability: Can | None = None
+    group: str | None = None  # items of a group share a drop-down menu
 
+
+ADMINISTRATION = _("Administration")
 
 NAVIGATION = [
     NavItem(_("Overview"), "home", "house"),
@@ -228,16 +231,41 @@ NAVIGATION = [
     NavItem(_("Debts"), "clients:debt-worklist", "cash-coin", Can.VIEW_CASES),
     NavItem(_("Flats"), "housing:flat-list", "buildings", Can.VIEW_FLATS),
     NavItem(_("Guarantees"), "guarantees:guarantee-list", "shield-check", Can.VIEW_GUARANTEES),
-    NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF),
-    NavItem(_("Organisations"), "accounts:organisation-list", "building", Can.MANAGE_ORGANISATIONS),
-    NavItem(_("Municipalities"), "territory:municipality-list", "geo-alt", Can.MANAGE_TERRITORY),
-    NavItem(_("Access log"), "audit:access-log", "eye", Can.VIEW_AUDIT),
-    NavItem(_("Change history"), "audit:history", "clock-history", Can.VIEW_AUDIT),
+    NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF, group=ADMINISTRATION),
+    NavItem(
+        _("Organisations"),
+        "accounts:organisation-list",
+        "building",
+        Can.MANAGE_ORGANISATIONS,
+        group=ADMINISTRATION,
+    ),
+    NavItem(
+        _("Municipalities"),
+        "territory:municipality-list",
+        "geo-alt",
+        Can.MANAGE_TERRITORY,
+        group=ADMINISTRATION,
+    ),
+    NavItem(_("Access log"), "audit:access-log", "eye", Can.VIEW_AUDIT, group=ADMINISTRATION),
+    NavItem(
+        _("Change history"), "audit:history", "clock-history", Can.VIEW_AUDIT, group=ADMINISTRATION
+    ),
 ]
 
 
 def navigation_for(user) -> list[NavItem]:
     return [item for item in NAVIGATION if item.capability is None or can(user, item.capability)]
+
+
+def navigation_groups_for(user) -> list[tuple[str | None, list[NavItem]]]:
+    """The user's navigation as the bar shows it: single links, and groups in drop-downs."""
+    groups: list[tuple[str | None, list[NavItem]]] = []
+    for item in navigation_for(user):
+        if item.group and groups and groups[-1][0] == item.group:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item.group, [item]))
+    return groups
 
 
 # --- Case files --------------------------------------------------------------------------------

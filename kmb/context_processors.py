@@ -9,7 +9,7 @@ def site(request):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     return {
-        "navigation": access.navigation_for(user) if signed_in else [],
+        "navigation_groups": access.navigation_groups_for(user) if signed_in else [],
         # What the role may do, for templates: {% if can.edit_cases %}.
         "can": {capability.value: signed_in and access.can(user, capability) for capability in Can},
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
