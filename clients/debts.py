@@ -200,7 +200,7 @@ def schedules_behind(schedules_qs: QuerySet, *, today: datetime.date | None = No
     day = today or timezone.localdate()
     running = schedules_qs.running().filter(first_due_on__lte=day).prefetch_related("payments")
     behind = []
-    for schedule in running.select_related("debt__debtor"):
+    for schedule in running.select_related("debt__debtor", "debt__creditor_municipality"):
         schedule.standing = standing_of(schedule, day)
         if not schedule.standing.on_track:
             behind.append(schedule)

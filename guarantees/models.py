@@ -11,10 +11,14 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.money import format_czk
+from kmb.lib.validators import validate_plausible_date
 
 positive_money = {
     "max_digits": 12,
@@ -119,7 +123,7 @@ class FundMovement(models.Model):
 
     def __str__(self):
         sign = "+" if self.kind == self.Kind.CONTRIBUTION else "−"
-        return f"{sign}{self.amount} Kč ({self.on:%d.%m.%Y})"
+        return f"{sign}{format_czk(self.amount)} Kč ({date_format(self.on, 'j. n. Y')})"
 
 
 class GuaranteeQuerySet(models.QuerySet):
@@ -151,8 +155,8 @@ class Guarantee(TimeStampedModel):
     covers_rent = models.BooleanField(_("covers rent arrears"), default=True)
     covers_damage = models.BooleanField(_("covers damage to the flat"), default=True)
     cap = models.DecimalField(_("cap (CZK)"), **positive_money)
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    valid_from = models.DateField(_("valid from"), validators=[validate_plausible_date])
+    valid_until = models.DateField(_("valid until"), validators=[validate_plausible_date])
     history = HistoricalRecords()
 
     objects = GuaranteeQuerySet.as_manager()
@@ -181,7 +185,7 @@ class Guarantee(TimeStampedModel):
 
     def __str__(self):
         return _("Guarantee up to %(cap)s CZK on %(lease)s") % {
-            "cap": self.cap,
+            "cap": format_czk(self.cap),
             "lease": self.lease,
         }
 
@@ -233,7 +237,7 @@ class Claim(TimeStampedModel):
         SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("claim state", "Paid")
 
     guarantee = models.ForeignKey(
         Guarantee, on_delete=models.PROTECT, related_name="claims", verbose_name=_("guarantee")
@@ -273,4 +277,4 @@ class Claim(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.amount_claimed} Kč"
+        return f"{self.get_kind_display()}: {format_czk(self.amount_claimed)} Kč"

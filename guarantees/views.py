@@ -23,6 +23,7 @@ from guarantees.models import Claim, Guarantee, GuaranteeFund
 from housing.models import Flat, Lease
 from kmb import access
 from kmb.access import Can
+from kmb.audit.services import record_read
 from kmb.lib.forms import add_errors
 
 ENDING_SOON_DAYS = 60
@@ -181,6 +182,7 @@ def fund_detail(request, pk):
         "guarantees": guarantees,
         "may_manage": access.may_manage_fund(request.user, fund),
     }
+    record_read(request=request, obj=fund)  # the guarantees name their tenants
     return render(request, "guarantees/fund_detail.html", context)
 
 
@@ -288,4 +290,5 @@ def _guarantee_page(request, guarantee: Guarantee, *, failed_payment=None):
         "remaining": guarantee.cap - committed,
         "may_manage": access.may_manage_fund(request.user, guarantee.fund),
     }
+    record_read(request=request, obj=guarantee)  # it names the tenant
     return render(request, "guarantees/guarantee_detail.html", context)

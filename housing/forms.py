@@ -51,6 +51,11 @@ class FlatForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["status"]
+        else:
+            # A flat becomes let by its lease, never by a choice in this form.
+            self.fields["status"].choices = [
+                choice for choice in self.fields["status"].choices if choice[0] != FlatStatus.LET
+            ]
         self.fields["municipality"].queryset = municipalities
         if not self.instance.pk and len(municipalities) == 1:
             self.initial.setdefault("municipality", municipalities[0].pk)
@@ -74,9 +79,21 @@ class FlatStatusForm(forms.Form):
 
     def __init__(self, *args, flat: Flat, **kwargs):
         super().__init__(*args, **kwargs)
+        self.flat = flat
+        # "Let" comes with a lease; it is never chosen by hand.
         self.fields["status"].choices = [
-            (value, label) for value, label in FlatStatus.choices if value != flat.status
+            (value, label)
+            for value, label in FlatStatus.choices
+            if value not in (flat.status, FlatStatus.LET)
         ]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == FlatStatus.FREE and self.flat.leases.running().exists():
+            raise ValidationError(
+                _("A lease of this flat is running: record the end of the lease instead.")
+            )
+        return status
 
 
 class FlatPhotoForm(forms.ModelForm):

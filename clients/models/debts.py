@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from clients import schedules
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 positive_money = {
     "max_digits": 12,
@@ -199,7 +200,7 @@ class RepaymentSchedule(TimeStampedModel):
         **positive_money,
     )
     instalment = models.DecimalField(_("monthly instalment (CZK)"), **positive_money)
-    first_due_on = models.DateField(_("first instalment due"))
+    first_due_on = models.DateField(_("first instalment due"), validators=[validate_plausible_date])
     day_of_month = models.PositiveSmallIntegerField(
         _("due on day of the month"),
         validators=[MinValueValidator(1), MaxValueValidator(28)],

@@ -55,8 +55,12 @@ def intake(request):
                     % {"number": case.number},
                 )
                 return redirect(case)
+    # Still here after a POST: something was refused (unless only a duplicate is to confirm).
+    failed = request.method == "POST" and not duplicates
     return render(
-        request, "clients/intake.html", {**forms, "forms": forms, "duplicates": duplicates}
+        request,
+        "clients/intake.html",
+        {**forms, "forms": forms, "duplicates": duplicates, "failed": failed},
     )
 
 
@@ -100,7 +104,7 @@ def _register(request, forms, kmb):
             by=request.user,
         )
     except ValidationError as error:
-        position = (error.params or {}).get("position")
+        position = (getattr(error, "params", None) or {}).get("position")
         changed = [form for form in forms["members"] if form.has_changed()]
         if position is not None:
             changed[position].add_error("birth_date", error.messages[0])

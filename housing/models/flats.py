@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.money import format_czk
 from kmb.lib.validators import validate_ico
 
 money = {
@@ -185,7 +186,9 @@ class Flat(TimeStampedModel):
     last_inspection_on = models.DateField(_("last inspection"), null=True, blank=True)
     rent = models.DecimalField(_("rent (CZK a month)"), **money)
     service_charges = models.DecimalField(_("service charges (CZK a month)"), default=0, **money)
-    deposit = models.DecimalField(_("deposit (CZK)"), default=0, **money)
+    deposit = models.DecimalField(
+        _("deposit (CZK)"), default=0, help_text=_("At most three monthly rents."), **money
+    )
     qualifies_for_register = models.BooleanField(
         _("qualifies for the register of flats"),
         default=False,
@@ -279,7 +282,7 @@ class Flat(TimeStampedModel):
         ):
             errors["deposit"] = _(
                 "The deposit can be at most three monthly rents (%(max)s CZK)."
-            ) % {"max": self.rent * MAX_DEPOSIT_RENTS}
+            ) % {"max": format_czk(self.rent * MAX_DEPOSIT_RENTS)}
         if self.kind == FlatKind.NGO_SUBLET and not self.head_lease_holder_id:
             errors["head_lease_holder"] = _("Choose the NGO that holds the head lease.")
         if self.last_inspection_on and self.last_inspection_on > timezone.localdate():

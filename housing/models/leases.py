@@ -9,11 +9,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from housing.models.flats import Flat, money
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.money import format_czk
+from kmb.lib.validators import validate_plausible_date
 
 # The database refuses two leases of one flat that overlap in time (exclusion constraint, added
 # on PostgreSQL by migration 0002); Lease.clean says the same in words, on every database.
@@ -63,11 +66,12 @@ class Lease(TimeStampedModel):
     kind = models.CharField(
         _("kind"), max_length=10, choices=LeaseKind.choices, default=LeaseKind.LEASE
     )
-    start_on = models.DateField(_("start"))
+    start_on = models.DateField(_("start"), validators=[validate_plausible_date])
     end_on = models.DateField(
         _("end"),
         null=True,
         blank=True,
+        validators=[validate_plausible_date],
         help_text=_(
             "The agreed end (e.g. 12 months for Housing First in Liberec); empty: indefinite."
         ),
@@ -79,7 +83,9 @@ class Lease(TimeStampedModel):
         default=False,
         help_text=_("Notářský zápis se svolením k vykonatelnosti."),
     )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     end_reason = models.CharField(
         _("how it ended"), max_length=20, choices=LeaseEndReason.choices, blank=True
     )
@@ -128,7 +134,7 @@ class Lease(TimeStampedModel):
         return _("%(kind)s of %(flat)s from %(start)s") % {
             "kind": self.get_kind_display(),
             "flat": self.flat,
-            "start": self.start_on.strftime("%d.%m.%Y"),
+            "start": date_format(self.start_on, "j. n. Y"),
         }
 
     def get_absolute_url(self):
@@ -152,7 +158,7 @@ class Lease(TimeStampedModel):
         if self.rent is not None and self.deposit is not None and self.deposit > self.rent * 3:
             errors["deposit"] = _(
                 "The deposit can be at most three monthly rents (%(max)s CZK)."
-            ) % {"max": self.rent * 3}
+            ) % {"max": format_czk(self.rent * 3)}
         if errors:
             raise ValidationError(errors)
         if self.flat_id and self.start_on:
@@ -170,8 +176,10 @@ class Lease(TimeStampedModel):
                             "The flat is already let in this period (%(start)s – %(end)s)."
                         )
                         % {
-                            "start": clash.start_on.strftime("%d.%m.%Y"),
-                            "end": clash.last_day.strftime("%d.%m.%Y") if clash.last_day else "…",
+                            "start": date_format(clash.start_on, "j. n. Y"),
+                            "end": date_format(clash.last_day, "j. n. Y")
+                            if clash.last_day
+                            else "…",
                         }
                     }
                 )
@@ -181,7 +189,7 @@ class LeaseExtension(models.Model):
     lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="extensions")
     extended_on = models.DateField(_("agreed on"), default=timezone.localdate)
     previous_end_on = models.DateField(_("previous end"), null=True, blank=True)
-    new_end_on = models.DateField(_("new end"))
+    new_end_on = models.DateField(_("new end"), validators=[validate_plausible_date])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
     )
@@ -192,7 +200,7 @@ class LeaseExtension(models.Model):
         ordering = ["extended_on", "pk"]
 
     def __str__(self):
-        return _("extended until %(date)s") % {"date": self.new_end_on.strftime("%d.%m.%Y")}
+        return _("extended until %(date)s") % {"date": date_format(self.new_end_on, "j. n. Y")}
 
 
 class TenancyEventKind(models.TextChoices):
@@ -233,7 +241,7 @@ class TenancyEvent(models.Model):
         ordering = ["-occurred_on", "-pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.occurred_on:%d.%m.%Y})"
+        return f"{self.get_kind_display()} ({date_format(self.occurred_on, 'j. n. Y')})"
 
     def clean(self):
         if self.occurred_on and self.occurred_on > timezone.localdate():

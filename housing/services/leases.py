@@ -4,13 +4,14 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Case, CaseStatus
 from clients.services import change_status
 from housing.models import (
+    Flat,
     FlatStatus,
     Lease,
     LeaseEndReason,
@@ -26,10 +27,19 @@ from kmb.accounts.models import User
 @transaction.atomic
 def sign_lease(*, lease: Lease, by: User) -> Lease:
     """Save a newly signed lease of `lease.flat` to `lease.household`. Refused if it overlaps
-    another lease of the flat. Side effect: the flat becomes let (with a status change entry)."""
+    another lease of the flat or the flat is under repair or withdrawn. Side effect: the flat
+    becomes let (with a status change entry)."""
+    # One signing at a time per flat: the overlap check below then sees every other lease.
+    flat = Flat.objects.select_for_update().get(pk=lease.flat_id)
+    if flat.status in (FlatStatus.UNDER_REPAIR, FlatStatus.WITHDRAWN):
+        raise ValidationError(
+            _("The flat is “%(status)s”: it cannot be let now.")
+            % {"status": flat.get_status_display()}
+        )
+    lease.flat = flat
     lease._history_user = by
     lease.full_clean()
-    lease.save()
+    _save(lease)
     if lease.flat.status != FlatStatus.LET:
         change_flat_status(flat=lease.flat, to=FlatStatus.LET, by=by, note=str(lease)[:250])
     return lease
@@ -55,7 +65,7 @@ def extend_lease(*, lease: Lease, new_end_on: datetime.date, by: User) -> LeaseE
     lease.end_on = new_end_on
     lease._history_user = by
     _clean_as(lease, {"start_on": "new_end_on", "end_on": "new_end_on"})
-    lease.save()
+    _save(lease, field="new_end_on")
     extension = LeaseExtension(
         lease=lease, previous_end_on=previous_end_on, new_end_on=new_end_on, by=by
     )
@@ -173,13 +183,23 @@ def convert_to_standard_lease(
     )
     standard._history_user = by
     _clean_as(standard, {"start_on": "on", "rent": "new_rent", "deposit": "new_rent"})
-    standard.save()
+    _save(standard, field="on")
     # A standard municipal flat at the standard rent: the supported-housing ceiling is gone.
     flat.program = Program.STANDARD_MUNICIPAL
     flat.rent = new_rent
     flat.max_permissible_rent = None
     update_flat(flat=flat, by=by)
     return standard
+
+
+def _save(lease: Lease, *, field: str = "start_on") -> None:
+    """Save, turning the database's refusal of an overlap (PostgreSQL's exclusion constraint,
+    met when two requests race) into the same message the validation gives."""
+    try:
+        with transaction.atomic():
+            lease.save()
+    except IntegrityError as error:
+        raise ValidationError({field: _("The flat is already let in this period.")}) from error
 
 
 def _clean_as(lease: Lease, names: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ from housing.models import (
 from housing.services import flats as services
 from kmb import access
 from kmb.access import Can
+from kmb.audit.services import record_read
 from kmb.territory.models import Municipality
 
 # A new lease can be signed only for a flat that is waiting for a household.
@@ -123,6 +124,8 @@ def flat_detail(request, pk):
         "photos": list(flat.photos.all()),
         "leases": with_tenants(request.user, leases),
     }
+    # The page names the flat's tenants to those who may see them: an audited read.
+    record_read(request=request, obj=flat)
     return render(request, "housing/flat_detail.html", context)
 
 

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,4 +13,17 @@ def validate_ico(value: str) -> None:
     if int(value[7]) != (11 - total % 11) % 10:
         raise ValidationError(
             _("This ID number (IČO) is not valid: please check the digits."), code="ico_checksum"
+        )
+
+
+# Agreements run for years, not centuries; beyond this a date is a typing mistake.
+PLAUSIBLE_YEARS_AHEAD = 50
+
+
+def validate_plausible_date(value) -> None:
+    """Refuse a date far in the future (a mistyped year), which date arithmetic cannot carry."""
+    if value and value.year > timezone.localdate().year + PLAUSIBLE_YEARS_AHEAD:
+        raise ValidationError(
+            _("Check the year: %(year)s is too far in the future.") % {"year": value.year},
+            code="implausible_date",
         )
