@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django import forms
 from django.db.models import Q
@@ -31,6 +32,8 @@ class FundForm(forms.ModelForm):
 
 
 class ContributionForm(forms.ModelForm):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
     class Meta:
         model = FundMovement
         fields = ["amount", "on", "note"]
@@ -88,6 +91,8 @@ def cap_help_text(max_permissible_rent) -> str:
 
 class ClaimForm(forms.ModelForm):
     """A claim under `guarantee`; only the kinds it covers are offered."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     class Meta:
         model = Claim

@@ -103,6 +103,8 @@ class FundMovement(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # The form's one-time token: the same contribution submitted twice is recorded once.
+    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("fund movement")
@@ -253,6 +255,8 @@ class Claim(TimeStampedModel):
         _("state"), max_length=10, choices=State.choices, default=State.SUBMITTED
     )
     note = models.CharField(_("note"), max_length=250, blank=True)
+    # The form's one-time token: the same claim submitted twice is recorded once.
+    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

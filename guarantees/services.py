@@ -3,10 +3,11 @@ saves. The two sums that must never break: a fund never pays out more than it ho
 guarantee's claims never take more than its cap."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -44,11 +45,20 @@ def with_balances(funds: QuerySet[GuaranteeFund]) -> QuerySet[GuaranteeFund]:
 
 @transaction.atomic
 def contribute(
-    *, fund: GuaranteeFund, amount: Decimal, on: datetime.date, note: str, by: User
+    *,
+    fund: GuaranteeFund,
+    amount: Decimal,
+    on: datetime.date,
+    note: str,
+    by: User,
+    token: uuid.UUID | None = None,
 ) -> FundMovement:
-    """Put money into the fund (the municipality's budget allocation, a grant).
+    """Put money into the fund (the municipality's budget allocation, a grant). Idempotent on
+    `token`: the same form submitted twice records the contribution once.
 
     Side effects: a contribution movement is saved; the fund's balance rises by `amount`."""
+    if token and (existing := FundMovement.objects.filter(token=token).first()):
+        return existing
     if on and on > timezone.localdate():
         raise ValidationError({"on": _("Record a contribution once the money has arrived.")})
     movement = FundMovement(
@@ -58,10 +68,10 @@ def contribute(
         on=on,
         note=note,
         recorded_by=by,
+        token=token,
     )
-    movement.full_clean()
-    movement.save()
-    return movement
+    movement.full_clean(validate_unique=False)
+    return _save_once(movement, FundMovement)
 
 
 # --- Guarantees ----------------------------------------------------------------------------
@@ -149,8 +159,11 @@ def submit_claim(*, claim: Claim, by: User) -> Claim:
     is claimed.
 
     Side effects: the claim is saved as submitted; its amount counts against the guarantee's cap
-    until it is decided. Locks the guarantee's row so that two claims cannot share what is left."""
+    until it is decided. Locks the guarantee's row so that two claims cannot share what is left.
+    Idempotent on `claim.token`: the same form submitted twice records one claim."""
     guarantee = Guarantee.objects.select_for_update().get(pk=claim.guarantee_id)
+    if claim.token and (existing := Claim.objects.filter(token=claim.token).first()):
+        return existing
     claim.guarantee = guarantee
     claim.state = Claim.State.SUBMITTED
     claim.amount_approved = None
@@ -175,8 +188,7 @@ def submit_claim(*, claim: Claim, by: User) -> Claim:
             }
         )
     _check_fits_cap(guarantee, claim.amount_claimed, field="amount_claimed")
-    claim.save()
-    return claim
+    return _save_once(claim, Claim)
 
 
 @transaction.atomic
@@ -273,3 +285,15 @@ def pay_claim(*, claim: Claim, paid_on: datetime.date, by: User) -> Claim:
     claim.full_clean()
     claim.save()
     return claim
+
+
+def _save_once(record, model):
+    """Save a record carrying a one-time token; if a twin request saved it first, return that."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        if record.token and (existing := model.objects.filter(token=record.token).first()):
+            return existing
+        raise
+    return record

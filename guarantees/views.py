@@ -100,6 +100,7 @@ def claim_create(request, pk):
     guarantee = _guarantee_for(request.user, pk, write=True)
     form = ClaimForm(request.POST or None, guarantee=guarantee)
     if request.method == "POST" and form.is_valid():
+        form.instance.token = form.cleaned_data["token"]
         try:
             services.submit_claim(claim=form.instance, by=request.user)
         except ValidationError as error:

@@ -1432,3 +1432,20 @@ def test_two_claims_at_once_cannot_exceed_the_cap():
 
     assert outcomes == ["ok", "refused"]
     assert guarantee.remaining_cap() == Decimal("5000.00")
+
+
+def test_contribution_sent_twice_is_recorded_once(client, social_worker, fund):
+    client.force_login(social_worker)
+    data = {
+        "amount": "1000",
+        "on": timezone.localdate().isoformat(),
+        "note": "Rozpočet",
+        "token": "6f1c1b2e-4b1a-4c8e-9a43-2b2a0e6b4f11",
+    }
+    url = reverse("guarantees:contribution-create", args=[fund.pk])
+    before = fund.balance()
+
+    client.post(url, data)
+    client.post(url, data)
+
+    assert fund.balance() - before == Decimal("1000.00")
