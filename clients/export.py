@@ -28,8 +28,10 @@ from clients.models import (
     Consent,
     ConsentScope,
     Consultation,
+    Debt,
     Household,
     RegisterRecord,
+    RepaymentSchedule,
 )
 from kmb.audit.models import AccessLog
 
@@ -73,6 +75,7 @@ def collect_client_data(client: Client) -> dict:
         "consents": [_consent(consent) for consent in records["consents"]],
         "register_records": [_register_record(record) for record in records["register_records"]],
         "support_measures": [_support_measure(m) for m in records["support_measures"]],
+        "debts": [_debt(debt) for debt in _debts_of(client)],
         "history": {
             "client": _history(client.history.select_related("history_user")),
             "household": _history(household.history.select_related("history_user")),
@@ -365,6 +368,42 @@ def _support_measure(measure) -> dict:
         "kind": _code(measure.kind, measure.get_kind_display()),
         "since": measure.since,
         "until": measure.until,
+    }
+
+
+def _debts_of(client: Client) -> list:
+    schedules = RepaymentSchedule.objects.prefetch_related("payments")
+    return list(
+        Debt.objects.filter(debtor=client)
+        .select_related("creditor_municipality")
+        .prefetch_related(Prefetch("schedules", schedules))
+    )
+
+
+def _debt(debt) -> dict:
+    return {
+        "creditor": debt.creditor_label,
+        "creditor_kind": _code(debt.creditor_kind, debt.get_creditor_kind_display()),
+        "original_amount": debt.original_amount,
+        "current_amount": debt.current_amount,
+        "since": debt.since,
+        "state": _code(debt.state, debt.get_state_display()),
+        "confirmed_by": debt.confirmed_by,
+        "confirmed_on": debt.confirmed_on,
+        "schedules": [
+            {
+                "total": schedule.total,
+                "instalment": schedule.instalment,
+                "first_due_on": schedule.first_due_on,
+                "planned_end_on": schedule.planned_end_on,
+                "ended_on": schedule.ended_on,
+                "payments": [
+                    {"paid_on": payment.paid_on, "amount": payment.amount}
+                    for payment in schedule.payments.all()
+                ],
+            }
+            for schedule in debt.schedules.all()
+        ],
     }
 
 

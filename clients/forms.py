@@ -17,6 +17,7 @@ from clients.models import (
     Consultation,
     ConsultationTopic,
     Debt,
+    DebtState,
     Household,
     HousingSituation,
     Income,
@@ -360,6 +361,22 @@ class DebtForm(forms.ModelForm):
         self.fields["creditor_municipality"].queryset = Municipality.objects.filter(
             orp_id=household.kmb.orp_id
         )
+
+    def clean_state(self):
+        """ "In a repayment schedule" is what a running schedule says, not a choice."""
+        state = self.cleaned_data["state"]
+        running = self.instance.pk and self.instance.schedules.running().exists()
+        if state == DebtState.SCHEDULE and not running:
+            raise ValidationError(_("Agree a repayment schedule on the debt instead."))
+        if (
+            running
+            and state in (DebtState.OPEN, DebtState.SCHEDULE)
+            and state != DebtState.SCHEDULE
+        ):
+            raise ValidationError(
+                _("The debt is being repaid in a schedule; it stays “in a repayment schedule”.")
+            )
+        return state
 
 
 class ScheduleForm(forms.ModelForm):

@@ -64,6 +64,14 @@ class LeaseForm(forms.ModelForm):
         return cleaned
 
 
+class LeaseEditForm(LeaseForm):
+    """Corrections of a signed lease. Its end moves only by an extension, an ending or a
+    conversion, each of which keeps its own record."""
+
+    class Meta(LeaseForm.Meta):
+        fields = ["kind", "start_on", "rent", "deposit", "notarial_clause"]
+
+
 class SignLeaseForm(LeaseForm):
     """A new lease of a flat: the household is one the user keeps the file of, shown by the
     applicant's name; the terms start from the flat's rent and deposit and a 12-month term."""

@@ -12,7 +12,7 @@ from housing.lease_forms import (
     ConvertForm,
     EndForm,
     ExtendForm,
-    LeaseForm,
+    LeaseEditForm,
     SignLeaseForm,
     TenancyEventForm,
 )
@@ -107,9 +107,12 @@ def lease_detail(request, pk):
 @access.require(Can.MANAGE_FLATS)
 def lease_edit(request, pk):
     lease = _lease_for(request.user, pk, write=True)
+    if lease.ended_on:
+        messages.info(request, _("An ended lease is kept as it was; it cannot be edited."))
+        return redirect(lease)
     return _form_page(
         request,
-        LeaseForm(request.POST or None, instance=lease),
+        LeaseEditForm(request.POST or None, instance=lease),
         act=lambda f: f.save(),
         title=_("Edit the lease"),
         done=_("Saved."),
