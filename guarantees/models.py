@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -17,15 +16,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
-from kmb.lib.money import format_czk
+from kmb.lib.money import POSITIVE_MONEY, ZERO, format_czk
 from kmb.lib.validators import validate_plausible_date
-
-positive_money = {
-    "max_digits": 12,
-    "decimal_places": 2,
-    "validators": [MinValueValidator(Decimal("0.01"), message=_("Enter an amount above zero."))],
-}
-ZERO = Decimal("0")
 
 # A municipality's guarantee may be at most 4 × the maximum permissible rent (zákon 176/2025 Sb.).
 MUNICIPAL_CAP_RENTS = 4
@@ -86,7 +78,7 @@ class FundMovement(models.Model):
 
     fund = models.ForeignKey(GuaranteeFund, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    amount = models.DecimalField(_("amount (CZK)"), **positive_money)
+    amount = models.DecimalField(_("amount (CZK)"), **POSITIVE_MONEY)
     on = models.DateField(_("date"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=250, blank=True)
     claim = models.OneToOneField(
@@ -156,7 +148,7 @@ class Guarantee(TimeStampedModel):
     )
     covers_rent = models.BooleanField(_("covers rent arrears"), default=True)
     covers_damage = models.BooleanField(_("covers damage to the flat"), default=True)
-    cap = models.DecimalField(_("cap (CZK)"), **positive_money)
+    cap = models.DecimalField(_("cap (CZK)"), **POSITIVE_MONEY)
     valid_from = models.DateField(_("valid from"), validators=[validate_plausible_date])
     valid_until = models.DateField(_("valid until"), validators=[validate_plausible_date])
     history = HistoricalRecords()
@@ -246,9 +238,9 @@ class Claim(TimeStampedModel):
     )
     claimed_on = models.DateField(_("claimed on"), default=timezone.localdate)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
-    amount_claimed = models.DecimalField(_("amount claimed (CZK)"), **positive_money)
+    amount_claimed = models.DecimalField(_("amount claimed (CZK)"), **POSITIVE_MONEY)
     amount_approved = models.DecimalField(
-        _("amount approved (CZK)"), null=True, blank=True, **positive_money
+        _("amount approved (CZK)"), null=True, blank=True, **POSITIVE_MONEY
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     state = models.CharField(

@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guarantees.models import ZERO, Claim, FundMovement, Guarantee, GuaranteeFund
+from guarantees.models import Claim, FundMovement, Guarantee, GuaranteeFund
 from kmb.accounts.models import User
-from kmb.lib.money import format_czk
+from kmb.lib.money import ZERO, format_czk
 
 # --- Reads ---------------------------------------------------------------------------------
 

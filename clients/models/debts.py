@@ -2,7 +2,6 @@
 
 import datetime
 import math
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,18 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from clients import schedules
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.money import MONEY, POSITIVE_MONEY
 from kmb.lib.validators import validate_plausible_date
-
-positive_money = {
-    "max_digits": 12,
-    "decimal_places": 2,
-    "validators": [MinValueValidator(Decimal("0.01"), message=_("Enter an amount above zero."))],
-}
-money = {
-    "max_digits": 12,
-    "decimal_places": 2,
-    "validators": [MinValueValidator(0, message=_("An amount cannot be negative."))],
-}
 
 # A municipality's own confirmation of a debt to it goes stale after this many days.
 CONFIRMATION_VALID_DAYS = 90
@@ -97,8 +86,8 @@ class Debt(TimeStampedModel):
         blank=True,
         help_text=_("E.g. ČEZ, VZP, the landlord."),
     )
-    original_amount = models.DecimalField(_("original amount (CZK)"), **positive_money)
-    current_amount = models.DecimalField(_("current amount (CZK)"), **money)
+    original_amount = models.DecimalField(_("original amount (CZK)"), **POSITIVE_MONEY)
+    current_amount = models.DecimalField(_("current amount (CZK)"), **MONEY)
     since = models.DateField(_("owed since"))
     state = models.CharField(
         _("state"), max_length=12, choices=DebtState.choices, default=DebtState.OPEN
@@ -197,9 +186,9 @@ class RepaymentSchedule(TimeStampedModel):
     total = models.DecimalField(
         _("amount to repay (CZK)"),
         help_text=_("Usually the debt's current amount."),
-        **positive_money,
+        **POSITIVE_MONEY,
     )
-    instalment = models.DecimalField(_("monthly instalment (CZK)"), **positive_money)
+    instalment = models.DecimalField(_("monthly instalment (CZK)"), **POSITIVE_MONEY)
     first_due_on = models.DateField(_("first instalment due"), validators=[validate_plausible_date])
     day_of_month = models.PositiveSmallIntegerField(
         _("due on day of the month"),
@@ -273,7 +262,7 @@ class Payment(models.Model):
         verbose_name=_("repayment schedule"),
     )
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (CZK)"), **positive_money)
+    amount = models.DecimalField(_("amount (CZK)"), **POSITIVE_MONEY)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,12 +18,7 @@ from clients.models.codes import (
     IncomeKind,
     MopSituation,
 )
-
-money = {
-    "max_digits": 12,
-    "decimal_places": 2,
-    "validators": [MinValueValidator(0, message=_("An amount cannot be negative."))],
-}
+from kmb.lib.money import MONEY
 
 
 class HousingSituationQuerySet(models.QuerySet):
@@ -116,7 +110,7 @@ class Income(models.Model):
         help_text=_("Leave empty for income of the household as a whole."),
     )
     kind = models.CharField(_("kind of income"), max_length=20, choices=IncomeKind.choices)
-    monthly_amount = models.DecimalField(_("per month (CZK)"), **money)
+    monthly_amount = models.DecimalField(_("per month (CZK)"), **MONEY)
     since = models.DateField(_("since"), default=timezone.localdate)
     until = models.DateField(_("until"), null=True, blank=True)
     history = HistoricalRecords()
@@ -175,7 +169,7 @@ class Benefit(models.Model):
         _("foundation"), max_length=150, blank=True, help_text=_("For a foundation grant.")
     )
     state = models.CharField(_("state"), max_length=10, choices=BenefitState.choices)
-    amount = models.DecimalField(_("amount (CZK)"), null=True, blank=True, **money)
+    amount = models.DecimalField(_("amount (CZK)"), null=True, blank=True, **MONEY)
     monthly = models.BooleanField(
         _("paid monthly"), default=True, help_text=_("Untick for a one-off payment (MOP, grant).")
     )
