@@ -22,13 +22,34 @@ def other_kmb_office(db):
 
 @pytest.fixture
 def staff(kmb_office):
-    """One user in each role; the KMB roles work for the same KMB office."""
+    """One user in each role; the KMB roles work for the same KMB office. Their names are fixed
+    (and unlike any generated client's), so no test meets a person's name by chance."""
     return {
-        Role.SOCIAL_WORKER: UserFactory(username="socialni", organisation=kmb_office),
-        Role.MANAGER: UserFactory(username="vedouci", manager=True, organisation=kmb_office),
-        Role.HOUSING_DEPARTMENT: UserFactory(username="bytovy", housing_department=True),
-        Role.PROVIDER_STAFF: UserFactory(username="poskytovatel", provider_staff=True),
-        Role.ADMINISTRATOR: UserFactory(username="spravce", administrator=True),
+        Role.SOCIAL_WORKER: UserFactory(
+            username="socialni",
+            first_name="Alžběta",
+            last_name="Sociální",
+            organisation=kmb_office,
+        ),
+        Role.MANAGER: UserFactory(
+            username="vedouci",
+            first_name="Marek",
+            last_name="Vedoucí",
+            manager=True,
+            organisation=kmb_office,
+        ),
+        Role.HOUSING_DEPARTMENT: UserFactory(
+            username="bytovy", first_name="Bára", last_name="Úřednice", housing_department=True
+        ),
+        Role.PROVIDER_STAFF: UserFactory(
+            username="poskytovatel",
+            first_name="Petr",
+            last_name="Poskytovatel",
+            provider_staff=True,
+        ),
+        Role.ADMINISTRATOR: UserFactory(
+            username="spravce", first_name="Eva", last_name="Správcová", administrator=True
+        ),
     }
 
 
