@@ -19,9 +19,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench import cases, web  # noqa: E402
+from bench import cases, matching, matching_engine, reports, web  # noqa: E402
 
-BENCHMARKS = [web, cases]
+BENCHMARKS = [web, cases, matching_engine, matching, reports]
 
 
 def report(name: str, value: float, unit: str) -> None:

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -243,6 +244,8 @@ class ConsultationForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=ConsultationTopic.choices, widget=forms.CheckboxSelectMultiple
     )
+    # Sent back with the form: a second submit (double click, back and resend) records it once.
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     class Meta:
         model = Consultation

@@ -205,10 +205,18 @@ def record_consultation(
     topics: list[str],
     referrals: list[Referral],
     by: User,
+    token: uuid.UUID | None = None,
 ) -> Consultation:
-    """Record a contact with the household and the referrals made during it."""
+    """Record a contact with the household and the referrals made during it. Idempotent on
+    `token`: the same form submitted twice records the consultation once."""
+    if token:
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        existing = Consultation.objects.filter(token=token).first()
+        if existing:
+            return existing
     if consultation.date and consultation.date > timezone.localdate():
         raise ValidationError({"date": _("A consultation cannot be recorded in advance.")})
+    consultation.token = token
     consultation.case = case
     consultation.by = by
     consultation.full_clean()

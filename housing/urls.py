@@ -1,5 +1,6 @@
 from django.urls import path
 
+from housing import urls_checkins, urls_commission, urls_matching, urls_matching_config
 from housing.views import flats, leases, owners, transfer
 
 app_name = "housing"
@@ -31,3 +32,6 @@ urlpatterns = [
     path("leases/<int:pk>/convert/", leases.lease_convert, name="lease-convert"),
     path("leases/<int:pk>/events/new/", leases.event_create, name="event-create"),
 ]
+
+urlpatterns += urls_checkins.urlpatterns + urls_matching.urlpatterns + urls_commission.urlpatterns
+urlpatterns += urls_matching_config.urlpatterns

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kmb.accounts.models import Organisation, Role, User
 from kmb.audit.models import AccessLog
@@ -33,6 +34,17 @@ class Can(StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_TERRITORY = "manage_territory"
     VIEW_AUDIT = "view_audit"
+    VIEW_PROVIDERS = "view_providers"
+    MANAGE_PROVIDERS = "manage_providers"
+    VIEW_MATCHING = "view_matching"
+    CONFIGURE_MATCHING = "configure_matching"
+    REVIEW_DECLINES = "review_declines"
+    VIEW_COMMISSION = "view_commission"
+    DECIDE_COMMISSION = "decide_commission"
+    VIEW_REPORTS = "view_reports"
+    ISSUE_REPORTS = "issue_reports"
+    SET_TARGETS = "set_targets"
+    SUPPORT_HOUSEHOLDS = "support_households"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
@@ -44,6 +56,10 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
             Can.MANAGE_FLATS,
             Can.VIEW_GUARANTEES,
             Can.MANAGE_GUARANTEES,
+            Can.VIEW_PROVIDERS,
+            Can.VIEW_MATCHING,
+            Can.VIEW_COMMISSION,
+            Can.VIEW_REPORTS,
         }
     ),
     Role.MANAGER: frozenset(
@@ -59,15 +75,46 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Can]] = {
             Can.VIEW_STAFF,
             Can.MANAGE_STAFF,
             Can.VIEW_AUDIT,
+            Can.VIEW_PROVIDERS,
+            Can.MANAGE_PROVIDERS,
+            Can.VIEW_MATCHING,
+            Can.CONFIGURE_MATCHING,
+            Can.REVIEW_DECLINES,
+            Can.VIEW_COMMISSION,
+            Can.VIEW_REPORTS,
+            Can.ISSUE_REPORTS,
+            Can.SET_TARGETS,
         }
     ),
     # The housing department manages its municipality's flats; it never sees a case file.
-    Role.HOUSING_DEPARTMENT: frozenset({Can.VIEW_FLATS, Can.MANAGE_FLATS, Can.VIEW_GUARANTEES}),
-    # Providers reach single case files through consents (households_visible_to), not lists.
-    Role.PROVIDER_STAFF: frozenset(),
+    # Its commission decides on anonymised summaries; its reports are anonymised too.
+    Role.HOUSING_DEPARTMENT: frozenset(
+        {
+            Can.VIEW_FLATS,
+            Can.MANAGE_FLATS,
+            Can.VIEW_GUARANTEES,
+            Can.VIEW_COMMISSION,
+            Can.DECIDE_COMMISSION,
+            Can.VIEW_REPORTS,
+        }
+    ),
+    # Providers reach single case files through consents (households_visible_to), not lists,
+    # and report on the support they give in their portal.
+    Role.PROVIDER_STAFF: frozenset({Can.SUPPORT_HOUSEHOLDS}),
     # Administrators read everything (audited) but do no case work.
     Role.ADMINISTRATOR: frozenset(Can)
-    - {Can.EDIT_CASES, Can.ASSIGN_CASES, Can.MANAGE_FLATS, Can.MANAGE_GUARANTEES},
+    - {
+        Can.EDIT_CASES,
+        Can.ASSIGN_CASES,
+        Can.MANAGE_FLATS,
+        Can.MANAGE_GUARANTEES,
+        Can.CONFIGURE_MATCHING,
+        Can.REVIEW_DECLINES,
+        Can.DECIDE_COMMISSION,
+        Can.ISSUE_REPORTS,
+        Can.SET_TARGETS,
+        Can.SUPPORT_HOUSEHOLDS,
+    },
 }
 
 
@@ -161,6 +208,16 @@ def get_organisation_for(viewer, pk: int, *, write: bool = False) -> Organisatio
     return organisation
 
 
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def notifications_visible_to(user, notifications: QuerySet) -> QuerySet:
+    """A notification is its recipient's alone; nobody else, administrators included, reads it."""
+    if not user.is_authenticated:
+        return notifications.none()
+    return notifications.filter(recipient=user)
+
+
 # --- Audit -------------------------------------------------------------------------------------
 
 
@@ -222,15 +279,43 @@ class NavItem:
 
 
 ADMINISTRATION = _("Administration")
+RECORDS = pgettext_lazy("navigation", "Records")
+HOUSING = pgettext_lazy("navigation", "Housing")
+
+# The icon of each drop-down menu.
+GROUP_ICONS = {ADMINISTRATION: "gear", RECORDS: "journal-text", HOUSING: "buildings"}
 
 NAVIGATION = [
     NavItem(_("Overview"), "home", "house"),
     NavItem(_("Cases"), "clients:case-list", "folder2-open", Can.VIEW_CASES),
     NavItem(_("New client"), "clients:intake", "person-plus", Can.EDIT_CASES),
-    NavItem(_("Register"), "clients:register-expiring", "journal-check", Can.VIEW_CASES),
-    NavItem(_("Debts"), "clients:debt-worklist", "cash-coin", Can.VIEW_CASES),
-    NavItem(_("Flats"), "housing:flat-list", "buildings", Can.VIEW_FLATS),
-    NavItem(_("Guarantees"), "guarantees:guarantee-list", "shield-check", Can.VIEW_GUARANTEES),
+    NavItem(
+        pgettext_lazy("navigation", "Check-ins"),
+        "housing:checkin-list",
+        "telephone",
+        Can.EDIT_CASES,
+    ),
+    NavItem(_("My households"), "providers:portal", "house-check", Can.SUPPORT_HOUSEHOLDS),
+    NavItem(
+        _("Register"), "clients:register-expiring", "journal-check", Can.VIEW_CASES, group=RECORDS
+    ),
+    NavItem(_("Debts"), "clients:debt-worklist", "cash-coin", Can.VIEW_CASES, group=RECORDS),
+    NavItem(_("Flats"), "housing:flat-list", "buildings", Can.VIEW_FLATS, group=HOUSING),
+    NavItem(
+        _("Guarantees"),
+        "guarantees:guarantee-list",
+        "shield-check",
+        Can.VIEW_GUARANTEES,
+        group=HOUSING,
+    ),
+    NavItem(
+        _("Matching"), "housing:matching-overview", "diagram-3", Can.VIEW_MATCHING, group=HOUSING
+    ),
+    NavItem(
+        _("Commission"), "housing:session-list", "people-fill", Can.VIEW_COMMISSION, group=HOUSING
+    ),
+    NavItem(_("Support network"), "providers:provider-list", "diagram-2", Can.VIEW_PROVIDERS),
+    NavItem(_("Reports"), "reports:dashboard", "bar-chart", Can.VIEW_REPORTS),
     NavItem(_("Staff"), "accounts:user-list", "people", Can.VIEW_STAFF, group=ADMINISTRATION),
     NavItem(
         _("Organisations"),
@@ -257,15 +342,19 @@ def navigation_for(user) -> list[NavItem]:
     return [item for item in NAVIGATION if item.capability is None or can(user, item.capability)]
 
 
-def navigation_groups_for(user) -> list[tuple[str | None, list[NavItem]]]:
-    """The user's navigation as the bar shows it: single links, and groups in drop-downs."""
-    groups: list[tuple[str | None, list[NavItem]]] = []
+def navigation_groups_for(user) -> list[tuple[str | None, str, list[NavItem]]]:
+    """The user's navigation as the bar shows it: single links, and groups in drop-downs (a group
+    with a single item the user may open is shown as a plain link)."""
+    groups: list[tuple[str | None, str, list[NavItem]]] = []
     for item in navigation_for(user):
         if item.group and groups and groups[-1][0] == item.group:
-            groups[-1][1].append(item)
+            groups[-1][2].append(item)
         else:
-            groups.append((item.group, [item]))
-    return groups
+            groups.append((item.group, GROUP_ICONS.get(item.group, ""), [item]))
+    return [
+        (None, "", items) if group and len(items) == 1 else (group, icon, items)
+        for group, icon, items in groups
+    ]
 
 
 # --- Case files --------------------------------------------------------------------------------
@@ -440,3 +529,187 @@ def may_manage_fund(user, fund) -> bool:
         can(user, Can.MANAGE_GUARANTEES)
         and funds_visible_to(user, type(fund).objects.filter(pk=fund.pk)).exists()
     )
+
+
+# --- Support network ---------------------------------------------------------------------------
+# The directory of providers and services is open to every KMB; a provider sees its own profile.
+# Referrals and plans follow the household: its KMB, and the provider it was referred to, but only
+# while the household's consent to share with that provider is valid.
+
+
+def providers_visible_to(user, providers: QuerySet) -> QuerySet:
+    if is_administrator(user) or can(user, Can.VIEW_PROVIDERS):
+        return providers
+    if user.role == Role.PROVIDER_STAFF and user.organisation_id:
+        return providers.filter(organisation_id=user.organisation_id)
+    return providers.none()
+
+
+def may_manage_provider(user, provider) -> bool:
+    """KMB managers keep the directory; a provider's staff keep their own profile and services
+    (capacity, free places, territory)."""
+    if can(user, Can.MANAGE_PROVIDERS):
+        return True
+    return user.role == Role.PROVIDER_STAFF and provider.organisation_id == user.organisation_id
+
+
+def referrals_visible_to(user, referrals: QuerySet, households: QuerySet) -> QuerySet:
+    """`households`: the Household queryset (kmb does not import clients)."""
+    if is_administrator(user):
+        return referrals
+    if user.role in CASEWORK_ROLES:
+        return referrals.filter(household__kmb_id=user.organisation_id)
+    if user.role == Role.PROVIDER_STAFF:
+        return referrals.filter(
+            service__provider__organisation_id=user.organisation_id,
+            household__in=households.shared_with(user.organisation_id),
+        )
+    return referrals.none()
+
+
+def may_answer_referral(user, referral) -> bool:
+    """Accepting, refusing, starting and ending belong to the provider the household was
+    referred to."""
+    return (
+        user.role == Role.PROVIDER_STAFF
+        and referral.service.provider.organisation_id == user.organisation_id
+    )
+
+
+def plans_visible_to(user, plans: QuerySet, households: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return plans
+    if user.role in CASEWORK_ROLES:
+        return plans.filter(household__kmb_id=user.organisation_id)
+    if user.role == Role.PROVIDER_STAFF:
+        return plans.filter(
+            provider__organisation_id=user.organisation_id,
+            household__in=households.shared_with(user.organisation_id),
+        )
+    return plans.none()
+
+
+def may_report_on_plan(user, plan) -> bool:
+    """Log support, update goals, end the cooperation: the KMB that keeps the file, and the
+    plan's provider."""
+    if user.role in CASEWORK_ROLES:
+        return plan.household.kmb_id == user.organisation_id
+    if user.role == Role.PROVIDER_STAFF:
+        return plan.provider_id is not None and plan.provider.organisation_id == (
+            user.organisation_id
+        )
+    return False
+
+
+# --- Matching and the housing commission ------------------------------------------------------
+# Applications and proposals belong to the household's KMB. The housing department reaches a
+# proposal only for its municipality's flats, and only as an anonymised summary (never a page
+# that shows a person).
+
+
+def applications_visible_to(user, applications: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return applications
+    if user.role in CASEWORK_ROLES:
+        return applications.filter(household__kmb_id=user.organisation_id)
+    return applications.none()
+
+
+def proposals_visible_to(user, proposals: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return proposals
+    if user.role in CASEWORK_ROLES:
+        return proposals.filter(application__household__kmb_id=user.organisation_id)
+    if user.role == Role.HOUSING_DEPARTMENT and user.organisation_id:
+        return proposals.filter(flat__municipality_id=user.organisation.municipality_id)
+    return proposals.none()
+
+
+def may_decide_proposal(user, proposal) -> bool:
+    """Moving a proposal (reserve, record a decline, sign the lease): the household's KMB."""
+    return (
+        user.role in CASEWORK_ROLES
+        and proposal.application.household.kmb_id == user.organisation_id
+    )
+
+
+def sessions_visible_to(user, sessions: QuerySet) -> QuerySet:
+    if is_administrator(user):
+        return sessions
+    if not can(user, Can.VIEW_COMMISSION) or not user.organisation_id:
+        return sessions.none()
+    organisation = user.organisation
+    if user.role in CASEWORK_ROLES:
+        return sessions.filter(municipality__orp_id=organisation.orp_id)
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return sessions.filter(municipality_id=organisation.municipality_id)
+    return sessions.none()
+
+
+def may_manage_session(user, session) -> bool:
+    """The housing department of the municipality prepares its sessions and records decisions."""
+    return (
+        can(user, Can.DECIDE_COMMISSION)
+        and user.organisation_id is not None
+        and session.municipality_id == user.organisation.municipality_id
+    )
+
+
+def sees_anonymised_only(user) -> bool:
+    """Whether everything about households must pass the redaction policy for this user."""
+    return user.role == Role.HOUSING_DEPARTMENT
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+def report_scope(user, kmb: Organisation | None = None) -> dict:
+    """Which area a user's reports cover: a KMB's ORP, or a housing department's municipality
+    (anonymised). An administrator reports on the KMB `kmb` they choose (by default their own
+    organisation, if it is a KMB). Empty for everyone else, and for an administrator until a KMB
+    is chosen."""
+    if not can(user, Can.VIEW_REPORTS) or not user.organisation_id:
+        return {}
+    organisation = user.organisation
+    if is_administrator(user):
+        chosen = kmb or organisation
+        if chosen.kind != Organisation.Kind.KMB:
+            return {}
+        return {"kmb_id": chosen.pk, "orp_id": chosen.orp_id, "anonymised": False}
+    if user.role in CASEWORK_ROLES:
+        return {"kmb_id": organisation.pk, "orp_id": organisation.orp_id, "anonymised": False}
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return {
+            "municipality_id": organisation.municipality_id,
+            "orp_id": organisation.municipality.orp_id,
+            "anonymised": True,
+        }
+    return {}
+
+
+def may_view_targets(user) -> bool:
+    """A KMB's project targets are its own: its staff (and administrators) see them."""
+    return can(user, Can.VIEW_REPORTS) and (is_administrator(user) or user.role in CASEWORK_ROLES)
+
+
+def periods_visible_to(user, periods: QuerySet) -> QuerySet:
+    """Project periods (with their targets): their KMB's staff; administrators all."""
+    if is_administrator(user):
+        return periods
+    if may_view_targets(user):
+        return periods.filter(kmb_id=user.organisation_id)
+    return periods.none()
+
+
+def issued_reports_visible_to(user, reports: QuerySet) -> QuerySet:
+    """Issued monthly reports (anonymised, made to leave the KMB): the issuing KMB's staff, and
+    the housing department of the municipality a report was issued for."""
+    if is_administrator(user):
+        return reports
+    if not can(user, Can.VIEW_REPORTS) or not user.organisation_id:
+        return reports.none()
+    if user.role in CASEWORK_ROLES:
+        return reports.filter(kmb_id=user.organisation_id)
+    if user.role == Role.HOUSING_DEPARTMENT:
+        return reports.filter(municipality_id=user.organisation.municipality_id)
+    return reports.none()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kmb.accounts",
     "kmb.territory",
     "kmb.audit",
+    "kmb.notifications",
     "clients",
     "providers",
     "housing",
@@ -107,6 +108,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The report queries are short: compiling them (JIT) cost more than running them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts, passwords, sessions
@@ -176,6 +179,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KMB <kmb@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails (notifications) point here.
+KMB_SITE_URL = env.str("KMB_SITE_URL", default="http://127.0.0.1:8000")
 
 # Security. The production values are the defaults whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = (
@@ -215,3 +220,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+KMB_REDACTION_MIN_POPULATION = env.int("KMB_REDACTION_MIN_POPULATION", default=2000)
+KMB_SMALL_COUNT = 5  # kmb.redaction: smaller towns unnamed, smaller counts "<5"

@@ -25,7 +25,10 @@ urlpatterns = [
     path("accounts/", include("kmb.accounts.urls")),
     path("territory/", include("kmb.territory.urls")),
     path("audit/", include("kmb.audit.urls")),
+    path("notifications/", include("kmb.notifications.urls")),
     path("", include("clients.urls")),
+    path("providers/", include("providers.urls")),
     path("housing/", include("housing.urls")),
     path("guarantees/", include("guarantees.urls")),
+    path("reports/", include("reports.dashboard_urls")),
 ]

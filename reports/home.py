@@ -3,18 +3,27 @@
 Each area keeps its worklist queries on its own QuerySets; this module only puts them together.
 """
 
+import datetime
+
 from django.db.models import Count, F
+from django.utils import timezone
 
 from clients.models import Case, CaseStatus, Consent, Household, RegisterRecord
 from clients.models.cases import latest_case_id
+from clients.models.people import applicant_field
+from housing.models import Flat, Lease
+from housing.services.checkins import due_count, month_of
 from kmb import access
 from kmb.access import Can
 from kmb.accounts.models import Organisation, Role, User
+from providers.alerts import plan_alerts
+from providers.models import AssistancePlan, ReferralState, ServiceReferral
 
 WORKLIST_LENGTH = 8
 
 
-def home_context(user) -> dict:
+def home_context(user, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
     organisation = user.organisation
     context = {
         "organisation": organisation,
@@ -29,6 +38,9 @@ def home_context(user) -> dict:
         ).count()
     if access.can(user, Can.EDIT_CASES):
         context["worklists"] = casework_worklists(user)
+        context["follow_up"] = follow_up(user, today)
+    if access.can(user, Can.SUPPORT_HOUSEHOLDS):
+        context["provider_work"] = provider_work(user, today)
     if access.can(user, Can.VIEW_AUDIT):
         context["recent_reads"] = access.access_log_visible_to(user)[:5]
     if access.is_administrator(user):
@@ -70,6 +82,51 @@ def casework_worklists(user) -> dict:
         worklists["unassigned"] = _first(cases.without_case_manager().order_by("opened_on"))
         worklists["unassigned_status"] = CaseStatus.NEW
     return worklists
+
+
+def follow_up(user, today: datetime.date) -> dict:
+    """The KMB's follow-up of housed households: this month's check-ins still to make, and the
+    alerts of the assistance plans (a social worker's own cases first, then the KMB's)."""
+    households = access.households_visible_to(user, Household.objects.all())
+    leases = access.leases_visible_to(
+        user, Lease.objects.filter(household__in=households), Flat.objects.all()
+    )
+    alerts = plan_alerts(_plans_of(user), today)
+    if not access.can(user, Can.ASSIGN_CASES):
+        alerts.sort(key=lambda alert: alert.plan.case_manager_id != user.pk)
+    return {
+        "month": month_of(today),
+        "checkins_due": due_count(leases, month=month_of(today), today=today),
+        "alerts": alerts[:WORKLIST_LENGTH],
+        "alert_count": len(alerts),
+    }
+
+
+def provider_work(user, today: datetime.date) -> dict:
+    """A provider's referrals waiting for an answer, and the alerts of its plans."""
+    referrals = access.referrals_visible_to(
+        user, ServiceReferral.objects.all(), Household.objects.all()
+    )
+    waiting = (
+        referrals.filter(state=ReferralState.SENT)
+        .select_related("service")
+        .annotate(
+            applicant_first_name=applicant_field("first_name"),
+            applicant_last_name=applicant_field("last_name"),
+        )
+        .order_by("sent_on", "pk")
+    )
+    alerts = plan_alerts(_plans_of(user), today)
+    return {
+        "waiting_referrals": _first(waiting),
+        "alerts": alerts[:WORKLIST_LENGTH],
+        "alert_count": len(alerts),
+    }
+
+
+def _plans_of(user):
+    plans = AssistancePlan.objects.select_related("case_manager")
+    return access.plans_visible_to(user, plans, Household.objects.all())
 
 
 def _first(queryset) -> list:

@@ -33,12 +33,20 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    history = HistoricalRecords()
+    # The form's one-time token: a second submit of the same form records the consultation once.
+    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-date", "-pk"]
+        indexes = [
+            # The monthly indicators read a month's consultations by case, channel and minutes.
+            models.Index(
+                fields=["date", "case", "channel", "minutes"], name="consultation_month_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=600),

@@ -27,6 +27,7 @@ def consultation_create(request, pk):
                 topics=form.cleaned_data["topics"],
                 referrals=[item.instance for item in referrals if item.has_changed()],
                 by=request.user,
+                token=form.cleaned_data["token"],
             )
         except ValidationError as error:
             add_errors(form, error)

@@ -96,6 +96,18 @@ ROLE_ORGANISATION_KINDS = {
 }
 
 
+class Specialisation(models.TextChoices):
+    """What a case manager knows best; a case's needs point to one of these."""
+
+    FAMILIES = "families", _("Families with children")
+    SENIORS = "seniors", _("Seniors")
+    DEBTS = "debts", _("Debts and money")
+    HOUSING_FIRST = "housing_first", _("Housing First")
+    VIOLENCE = "violence", _("Domestic violence")
+    INSTITUTIONS = "institutions", _("Leaving an institution")
+    HEALTH = "health", _("Health and disability")
+
+
 class KmbUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
@@ -113,6 +125,24 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # What the matching service weighs when it proposes a case manager for a case.
+    max_caseload = models.PositiveSmallIntegerField(
+        _("maximum caseload"),
+        default=30,
+        help_text=_("How many open cases this case manager can carry."),
+    )
+    specialisations = models.JSONField(
+        _("specialisations"),
+        default=list,
+        blank=True,
+        help_text=_("What the case manager knows best (families, debts, Housing First, …)."),
+    )
+    municipalities = models.ManyToManyField(
+        "territory.Municipality",
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipalities looked after"),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = KmbUserManager()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from playwright.sync_api import Locator, Page, expect
 
@@ -102,7 +102,11 @@ def test_social_worker_adds_a_flat_and_lets_it_to_a_household(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # The empty inventory invites her to add the first flat.
-    page.get_by_test_id("main-nav").get_by_role("link", name=czech("Flats"), exact=True).click()
+    navigation = page.get_by_test_id("main-nav")
+    with translation.override("cs"):
+        housing_menu = translation.pgettext("navigation", "Housing")
+    navigation.get_by_role("button", name=housing_menu).click()
+    navigation.get_by_role("link", name=czech("Flats"), exact=True).click()
     expect(page).to_have_url(live_server.url + reverse("housing:flat-list"))
     expect(page.get_by_role("heading", level=1)).to_have_text(czech("Flats"))
     expect(page.get_by_test_id("empty-flats")).to_be_visible()

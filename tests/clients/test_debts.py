@@ -1165,7 +1165,7 @@ def debts_with_schedules(person, count: int) -> None:
 # their payments (the summary is computed from these); members, reasons, status changes,
 # situations, incomes, benefits, preferred municipalities, consents, consultations, register
 # records, support measures, other cases; the menu's organisation; session save (3).
-CASE_DETAIL_QUERIES = 24
+CASE_DETAIL_QUERIES = 28
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -1186,7 +1186,7 @@ def test_case_detail_with_debts_query_count_is_constant(
 
 # Session, user; the running schedules with their debts and debtors, their payments; the stale
 # municipal debts with their debtors and municipalities; the menu's organisation; session save (3).
-DEBT_WORKLIST_QUERIES = 9
+DEBT_WORKLIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -1208,7 +1208,7 @@ def test_debt_worklist_query_count_is_constant(
 # access-log entry (content type, insert); the payments twice (for the standing; for the table,
 # with who recorded them); the household's latest case (the way back); the menu's organisation;
 # session save (3).
-SCHEDULE_DETAIL_QUERIES = 12
+SCHEDULE_DETAIL_QUERIES = 13
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -368,7 +368,7 @@ def test_register_expiring_hidden_from_housing_department(client, staff):
 
 # Session, user, the records with their applicant and latest case, the user's organisation (menu),
 # session save (3).
-REGISTER_EXPIRING_QUERIES = 7
+REGISTER_EXPIRING_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", [1, 3])

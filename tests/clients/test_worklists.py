@@ -2,19 +2,30 @@
 expiring consents and, for the manager, new cases waiting for a case manager."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.asserts import assertInHTML
 
+from housing.models import CheckIn, CheckInResult
 from kmb.accounts.models import Role
-from reports.home import WORKLIST_LENGTH
-from tests.factories.accounts import OrganisationFactory, UserFactory
+from providers.models import PlanStatus, ReferralState
+from reports.home import WORKLIST_LENGTH, follow_up, provider_work
+from tests.factories.accounts import MunicipalityFactory, OrganisationFactory, UserFactory
 from tests.factories.clients import CaseFactory, ConsentFactory, ConsultationFactory
+from tests.factories.housing import FlatFactory, LeaseFactory
+from tests.factories.providers import (
+    AssistancePlanFactory,
+    ProviderFactory,
+    ServiceFactory,
+    ServiceReferralFactory,
+)
 
 URL = reverse("home")
 TODAY = timezone.localdate()
+D = datetime.date
 
 
 def in_days(days: int) -> datetime.date:
@@ -307,12 +318,208 @@ def test_home_of_a_social_worker_has_no_list_of_unassigned_cases(client, social_
     assert "Nové případy bez case managera" not in response.content.decode()
 
 
+# --- Follow-up: check-ins and assistance plan alerts ------------------------------------------
+
+
+def housed(case, *, start=-400, **fields):
+    """A lease of a flat in the case's KMB's ORP to the case's household."""
+    municipality = MunicipalityFactory(name="Testov", orp=case.kmb.orp)
+    return LeaseFactory(
+        flat=FlatFactory(municipality=municipality),
+        household=case.household,
+        start_on=in_days(start),
+        end_on=None,
+        **fields,
+    )
+
+
+def test_home_counts_the_check_ins_due_this_month(
+    client, social_worker, colleague, kmb_office, other_kmb_office
+):
+    housed(case_of("Eva", "Malá", kmb=kmb_office, case_manager=social_worker))
+    housed(case_of("Petr", "Cizí", kmb=kmb_office, case_manager=colleague))
+    called = housed(case_of("Ema", "Malá", kmb=kmb_office, case_manager=social_worker))
+    CheckIn.objects.create(
+        lease=called, month=TODAY.replace(day=1), result=CheckInResult.ALL_WELL, by=colleague
+    )
+    housed(case_of("Ota", "Daleký", kmb=other_kmb_office))
+    client.force_login(social_worker)
+
+    response = client.get(URL)
+
+    assert response.context["follow_up"]["checkins_due"] == 2
+    card = section(response, "checkins-title")
+    assertInHTML(f'<p class="mb-2">{czech_plural(2)}</p>', card)
+    assert f'href="{reverse("housing:checkin-list")}"' in card
+
+
+def czech_plural(count: int) -> str:
+    with translation.override("cs"):
+        return translation.ngettext(
+            "%(counter)s housed household still waits for this month's call.",
+            "%(counter)s housed households still wait for this month's call.",
+            count,
+        ) % {"counter": count}
+
+
+def test_home_with_every_check_in_made_says_so(client, social_worker, kmb_office):
+    called = housed(case_of("Ema", "Malá", kmb=kmb_office, case_manager=social_worker))
+    CheckIn.objects.create(
+        lease=called, month=TODAY.replace(day=1), result=CheckInResult.ALL_WELL, by=social_worker
+    )
+    client.force_login(social_worker)
+
+    response = client.get(URL)
+
+    assert response.context["follow_up"]["checkins_due"] == 0
+    assert czech("Every housed household has had this month's call.") in section(
+        response, "checkins-title"
+    )
+
+
+def czech(message: str) -> str:
+    with translation.override("cs"):
+        return translation.gettext(message)
+
+
+def plan_of(case, *, review_on, **fields):
+    return AssistancePlanFactory(
+        case=case, starts_on=D(2026, 1, 5), next_review_on=review_on, **fields
+    )
+
+
+def test_follow_up_of_a_social_worker_puts_her_own_plans_alerts_first(
+    social_worker, colleague, kmb_office, other_kmb_office
+):
+    theirs = plan_of(
+        case_of("Petr", "Cizí", kmb=kmb_office, case_manager=colleague), review_on=D(2026, 2, 1)
+    )
+    mine = plan_of(
+        case_of("Eva", "Malá", kmb=kmb_office, case_manager=social_worker),
+        review_on=D(2026, 3, 1),
+    )
+    plan_of(case_of("Ota", "Daleký", kmb=other_kmb_office, active=True), review_on=D(2026, 2, 1))
+    plan_of(
+        case_of("Ema", "Malá", kmb=kmb_office, case_manager=social_worker), review_on=D(2026, 5, 1)
+    )
+
+    found = follow_up(social_worker, D(2026, 3, 15))
+
+    assert [(alert.plan, alert.kind) for alert in found["alerts"]] == [
+        (mine, "review_overdue"),
+        (theirs, "review_overdue"),
+    ]
+    assert found["alert_count"] == 2
+
+
+def test_follow_up_of_the_manager_lists_the_kmbs_alerts_longest_standing_first(
+    manager, social_worker, colleague, kmb_office, django_assert_num_queries
+):
+    later = plan_of(
+        case_of("Eva", "Malá", kmb=kmb_office, case_manager=social_worker),
+        review_on=D(2026, 3, 1),
+    )
+    earlier = plan_of(
+        case_of("Petr", "Cizí", kmb=kmb_office, case_manager=colleague), review_on=D(2026, 2, 1)
+    )
+    ended = plan_of(
+        case_of("Ema", "Malá", kmb=kmb_office, case_manager=colleague),
+        review_on=D(2026, 6, 1),
+        status=PlanStatus.ENDED,
+        ended_on=D(2026, 3, 10),
+        ended_by="client",
+        end_reason="client_ended",
+    )
+
+    found = follow_up(manager, D(2026, 3, 15))
+
+    assert [(alert.plan, alert.kind) for alert in found["alerts"]] == [
+        (earlier, "review_overdue"),
+        (later, "review_overdue"),
+        (ended, "cooperation_ended"),
+    ]
+    with django_assert_num_queries(0):  # the page names each plan's case manager
+        assert [alert.plan.case_manager for alert in found["alerts"]] == [
+            colleague,
+            social_worker,
+            colleague,
+        ]
+
+
+def test_home_shows_the_plan_alerts(client, social_worker, kmb_office):
+    case = case_of("Eva", "Malá", kmb=kmb_office, case_manager=social_worker)
+    plan = AssistancePlanFactory(case=case, starts_on=in_days(-100), next_review_on=in_days(-3))
+    client.force_login(social_worker)
+
+    response = client.get(URL)
+
+    card = section(response, "plan-alerts-title")
+    assert f'<a href="{plan.get_absolute_url()}">Eva Malá</a>' in card
+    assert response.context["follow_up"]["alerts"][0].text in unescape(card)
+
+
+def test_home_without_plan_alerts_says_so(client, social_worker, kmb_office):
+    client.force_login(social_worker)
+
+    response = client.get(URL)
+
+    assert czech(
+        "No assistance plan needs attention: reviews are on time and providers report and give "
+        "the support agreed."
+    ) in section(response, "plan-alerts-title")
+
+
+def test_provider_work_lists_referrals_waiting_for_an_answer_and_plan_alerts(staff, kmb_office):
+    provider_user = staff[Role.PROVIDER_STAFF]
+    service = ServiceFactory(provider=ProviderFactory(organisation=provider_user.organisation))
+    waiting = ServiceReferralFactory(
+        service=service, case=case_of("Eva", "Malá", kmb=kmb_office), sent_on=D(2026, 3, 2)
+    )
+    ServiceReferralFactory(
+        service=service,
+        case=case_of("Ema", "Malá", kmb=kmb_office),
+        state=ReferralState.ACCEPTED,
+    )
+    ServiceReferralFactory(case=case_of("Iva", "Jiná", kmb=kmb_office))  # another provider
+    started = ServiceReferralFactory(
+        service=service,
+        case=case_of("Jan", "Bílý", kmb=kmb_office, case_manager=staff[Role.SOCIAL_WORKER]),
+        state=ReferralState.STARTED,
+    )
+    plan = plan_of(started.case, review_on=D(2026, 3, 1), provider=service.provider)
+
+    found = provider_work(provider_user, D(2026, 3, 15))
+
+    assert found["waiting_referrals"] == [waiting]
+    assert [(alert.plan, alert.kind) for alert in found["alerts"]] == [
+        (plan, "review_overdue"),
+        (plan, "no_report"),
+    ]
+
+
+def test_home_of_provider_staff_shows_the_referrals_waiting(client, staff, kmb_office):
+    provider_user = staff[Role.PROVIDER_STAFF]
+    service = ServiceFactory(
+        provider=ProviderFactory(organisation=provider_user.organisation), name="Podpora bydlení"
+    )
+    waiting = ServiceReferralFactory(service=service, case=case_of("Eva", "Malá", kmb=kmb_office))
+    client.force_login(provider_user)
+
+    response = client.get(URL)
+
+    card = section(response, "waiting-referrals-title")
+    assert f'<a href="{waiting.get_absolute_url()}">Eva Malá</a>' in card
+    assert "Podpora bydlení" in card
+    assert "worklists" not in response.context
+
+
 # --- Query count ------------------------------------------------------------------------------
 
 # Session, user, the user's organisation, its ORP and municipalities, the colleagues' count; my
 # cases, their count, those without contact, the expiring consents, the expiring register
-# entries; session save (3). The manager's page adds the unassigned cases and the latest reads.
-HOME_QUERIES = {Role.SOCIAL_WORKER: 14, Role.MANAGER: 16}
+# entries; the check-ins due, the plans that may raise alerts and their visits (follow-up);
+# session save (3). The manager's page adds the unassigned cases and the latest reads.
+HOME_QUERIES = {Role.SOCIAL_WORKER: 18, Role.MANAGER: 20}
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.MANAGER])
@@ -325,6 +532,10 @@ def test_home_query_count_is_constant(
         mine = case_of("Eva", f"Malá {n}", kmb=kmb_office, case_manager=user)
         contacted(mine, 40 + n)
         consent_of(mine, expires_on=in_days(5 + n))
+        housed(mine)
+        AssistancePlanFactory(
+            case=mine, starts_on=in_days(-100), next_review_on=in_days(-n - 1), hours_per_week=2
+        )
         case_of("Nikola", f"Nová {n}", kmb=kmb_office)
     client.force_login(user)
 
@@ -335,3 +546,5 @@ def test_home_query_count_is_constant(
     assert [len(worklists[name]) for name in ("my_cases", "no_contact", "expiring_consents")] == [
         cases
     ] * 3
+    follow = response.context["follow_up"]
+    assert (follow["checkins_due"], len(follow["alerts"])) == (cases, cases * 2)

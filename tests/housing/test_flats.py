@@ -566,7 +566,7 @@ def test_flat_list_answers_htmx_with_the_results_only(client, social_worker, inv
 
 # Session, user, the user's organisation (menu), count, the filter's municipality choices, the page
 # of flats with municipalities and owners, session save (3).
-FLAT_LIST_QUERIES = 9
+FLAT_LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("flats", [1, 3])
@@ -840,7 +840,7 @@ def test_flat_detail_without_leases_says_what_to_do(client, social_worker, testo
 # Session, user, the user's organisation (menu), the flat with its municipality, ORP, owner,
 # realtor and NGO, its status changes, photos, leases with households, their guarantees, the
 # tenants' applicants, their cases, session save (3).
-FLAT_DETAIL_QUERIES = 15
+FLAT_DETAIL_QUERIES = 16
 
 
 @pytest.mark.parametrize("leases", [1, 3])

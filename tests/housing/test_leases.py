@@ -622,6 +622,29 @@ def test_lease_detail_shows_the_housing_department_the_household_by_number_only(
     assertContains(response, reverse("housing:lease-end", args=[lease.pk]))
 
 
+def test_lease_detail_keeps_the_kmbs_event_notes_from_the_housing_department(
+    client, social_worker, housing_officer, lease
+):
+    services.record_tenancy_event(
+        lease=lease,
+        event=TenancyEvent(
+            kind=TenancyEventKind.ARREARS_WARNING,
+            occurred_on=TODAY,
+            note="Paní Nováková slíbila doplatit do pátku.",
+        ),
+        open_prevention=False,
+        by=social_worker,
+    )
+
+    client.force_login(housing_officer)
+    for_the_department = client.get(lease.get_absolute_url())
+    client.force_login(social_worker)
+    for_the_kmb = client.get(lease.get_absolute_url())
+
+    assertNotContains(for_the_department, "slíbila doplatit")
+    assertContains(for_the_kmb, "slíbila doplatit")
+
+
 def test_lease_detail_shows_a_read_only_page_to_the_administrator(client, administrator, lease):
     client.force_login(administrator)
 
@@ -663,7 +686,7 @@ def test_lease_detail_lists_guarantees_with_links(client, social_worker, lease):
 # leases it continues or is continued by; its guarantees and their funds; the access log's content
 # type and entry; the household's applicant and cases (the name and the link); the extensions with
 # who; the events with who and case; session save (3).
-LEASE_DETAIL_QUERIES = 15
+LEASE_DETAIL_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [1, 3])

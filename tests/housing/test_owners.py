@@ -263,7 +263,7 @@ def test_provider_staff_gets_403_on_owners(client, staff, owners, url_name):
 
 # Session, user, the user's organisation (menu), count, page of owners with their flat counts,
 # the count of engaged private owners, session save (3).
-OWNER_LIST_QUERIES = 9
+OWNER_LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -352,7 +352,7 @@ def test_realtor_create_and_edit_save_the_realtor(client, social_worker):
 
 # Session, user, the user's organisation (menu), count, page of realtors with their flat counts,
 # session save (3).
-REALTOR_LIST_QUERIES = 8
+REALTOR_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("rows", [1, 3])

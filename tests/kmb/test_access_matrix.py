@@ -4,9 +4,6 @@ A URL without an entry here fails `test_every_url_has_an_entry`: deciding who ma
 part of adding it. Pages marked `personal` must write exactly one access-log entry when they open.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,82 +34,35 @@ from tests.factories.guarantees import (
     GuaranteeFundFactory,
 )
 from tests.factories.housing import FlatFactory, LeaseFactory, OwnerFactory, RealtorFactory
-
-ANONYMOUS = "anonymous"
-ROLES = [ANONYMOUS, *Role]
-
-OK = 200
-LOGIN = "login"  # redirected to the login page
-REDIRECT = 302  # redirected elsewhere (the page did its job)
-FORBIDDEN = 403
-HIDDEN = 404
-NOT_ALLOWED = 405
-
-
-def everyone(outcome, **exceptions):
-    return {role: exceptions.get(role, outcome) for role in ROLES}
-
-
-def logged_in(outcome, **exceptions):
-    """Anonymous users go to the login page; the roles get `outcome` unless named."""
-    return {ANONYMOUS: LOGIN, **{role: exceptions.get(role, outcome) for role in Role}}
-
-
-def only(*roles, outcome=OK, otherwise=FORBIDDEN):
-    return {ANONYMOUS: LOGIN, **{role: outcome if role in roles else otherwise for role in Role}}
-
-
-@dataclass
-class Case:
-    url_name: str
-    expect: dict
-    kwargs: Callable[[dict], dict] = field(default=lambda world: {})
-    method: str = "get"
-    personal: bool = False
-    label: str = ""
-
-
-MANAGERS = (Role.MANAGER, Role.ADMINISTRATOR)
-CASEWORK = (Role.SOCIAL_WORKER, Role.MANAGER)
-READERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.ADMINISTRATOR)
-# Who opens the KMB's own case file: its staff, the administrator (read only, audited), and the
-# provider to which the household consented. The housing department never.
-CASE_FILE = {**only(*READERS), Role.PROVIDER_STAFF: OK, Role.HOUSING_DEPARTMENT: HIDDEN}
-ANOTHER_KMBS_FILE = {
-    ANONYMOUS: LOGIN,
-    Role.SOCIAL_WORKER: HIDDEN,
-    Role.MANAGER: HIDDEN,
-    Role.HOUSING_DEPARTMENT: HIDDEN,
-    Role.PROVIDER_STAFF: HIDDEN,
-    Role.ADMINISTRATOR: OK,
-}
-
-
-FLAT_VIEWERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.HOUSING_DEPARTMENT, Role.ADMINISTRATOR)
-FLAT_MANAGERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.HOUSING_DEPARTMENT)
-
-
-def flat_page(url_name, key=None, *, who=FLAT_VIEWERS, personal=False, method="get", outcome=OK):
-    """A page of the housing stock of the KMB's ORP and the housing department's municipality."""
-    return Case(
-        url_name,
-        only(*who, outcome=outcome),
-        kwargs=(lambda w: {"pk": w[key].pk}) if key else (lambda w: {}),
-        personal=personal,
-        method=method,
-    )
-
-
-def household_record(url_name, key, *, personal=False, method="get", outcome=OK):
-    """A page that changes a record of the KMB's own case file: its staff only."""
-    return Case(
-        url_name,
-        only(*CASEWORK, outcome=outcome),
-        kwargs=lambda w: {"pk": w[key].pk},
-        personal=personal,
-        method=method,
-    )
-
+from tests.kmb import (
+    matrix_commission,
+    matrix_followup,
+    matrix_matching,
+    matrix_pairing,
+    matrix_providers,
+    matrix_reports,
+)
+from tests.kmb.matrix import (
+    ANONYMOUS,
+    ANOTHER_KMBS_FILE,
+    CASE_FILE,
+    CASEWORK,
+    FLAT_MANAGERS,
+    FORBIDDEN,
+    HIDDEN,
+    LOGIN,
+    MANAGERS,
+    OK,
+    READERS,
+    REDIRECT,
+    ROLES,
+    Case,
+    everyone,
+    flat_page,
+    household_record,
+    logged_in,
+    only,
+)
 
 MATRIX = [
     Case("home", logged_in(OK)),
@@ -318,6 +268,11 @@ def defined_url_names(resolver=None, namespace="") -> set[str]:
     return names
 
 
+PARTS = [matrix_providers, matrix_followup, matrix_matching, matrix_commission, matrix_reports]
+PARTS.append(matrix_pairing)
+MATRIX += [case for part in PARTS for case in part.MATRIX]
+
+
 def test_every_url_has_an_entry():
     assert defined_url_names() == {case.url_name for case in MATRIX}
 
@@ -373,7 +328,7 @@ def world(staff, kmb_office, other_kmb_office, settings, tmp_path):
     household = case.household
     ConsentFactory(household=household, recipient=staff[Role.PROVIDER_STAFF].organisation)
     schedule = RepaymentScheduleFactory(debt__debtor=household.members.get())
-    return {
+    base = {
         **staff,
         **housing_world(staff, kmb_office, household, settings, tmp_path),
         "case": case,
@@ -400,6 +355,9 @@ def world(staff, kmb_office, other_kmb_office, settings, tmp_path):
         "uidb64": urlsafe_base64_encode(force_bytes(colleague.pk)),
         "token": default_token_generator.make_token(colleague),
     }
+    for part in PARTS:
+        base.update(part.world(base))
+    return base
 
 
 def outcome_of(response):

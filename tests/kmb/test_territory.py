@@ -143,7 +143,7 @@ def test_municipality_code_must_have_six_digits(client, administrator):
 
 
 # Session, user, the user's organisation (menu), ORPs, their municipalities, session save (3).
-MUNICIPALITY_LIST_QUERIES = 8
+MUNICIPALITY_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("rows", [1, 3])
