@@ -33,7 +33,7 @@ def staff(kmb_office):
         ),
         Role.MANAGER: UserFactory(
             username="vedouci",
-            first_name="Marek",
+            first_name="Ctibor",
             last_name="Vedoucí",
             manager=True,
             organisation=kmb_office,

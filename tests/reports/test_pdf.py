@@ -71,7 +71,7 @@ def test_pdf_has_a_cover_and_contents(issued):
     lines = lines_of(bytes(issued.pdf))
 
     assert lines[:4] == ["KMB Testov", czech("Monthly report"), "říjen 2026", "ORP Testov"]
-    assert f"{czech('Issued by')} Marek Vedoucí" in lines
+    assert f"{czech('Issued by')} Ctibor Vedoucí" in lines
     assert czech("Contents") in lines
     assert any(line.startswith(czech("Project targets") + " ...") for line in lines)
     # Page numbers in the margin: "n / pages" at the foot of each page but the first.
