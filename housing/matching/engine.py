@@ -933,47 +933,44 @@ def assign_optimal(evaluation: Evaluation) -> Assignment:
     household-driven, so every flat wants the same households and augmenting paths get long.
     """
     eligible, score = evaluation.eligible, evaluation.score
-    candidates = np.flatnonzero(eligible.any(axis=1))
+    best = score.max(axis=1) if score.size else np.empty(0, np.float32)
+    candidates = np.flatnonzero(best != -np.inf)
     if len(candidates) == 0:
         return _assignment(np.empty(0, np.int64), np.empty(0, np.int64), score)
-    best = score.max(axis=1)[candidates]
-    rows = candidates[np.argsort(-best, kind="stable")]  # the best first: shorter searches
-    matrix, n_flats = _waiting_matrix(eligible, score, rows)
+    rows = candidates[np.argsort(-best[candidates], kind="stable")]  # the best first
+    matrix, n_flats = _waiting_matrix(eligible, score, rows, best[rows])
     matched_rows, columns = min_weight_full_bipartite_matching(matrix)
     housed = columns < n_flats
     return _assignment(rows[matched_rows[housed]], columns[housed], score)
 
 
-def _waiting_matrix(eligible, score, rows):
+def _waiting_matrix(eligible, score, rows, best):
     """CSR costs [len(rows), F + len(rows)] for the households `rows` in that order: for each
-    eligible flat, how much less it scores than the household's best flat, then the row's own
-    "stays waiting" column at the cost of its best score. Every row is matched exactly once (a
-    flat or waiting), so taking each row's best score off all its costs keeps the optimum, and
-    the solver starts from small reduced costs (about a quarter faster here). A tiny offset keeps
-    every cost above zero: the solver drops zeros. Built in chunks, without copying the scores."""
+    eligible flat, how much less it scores than the household's best flat (`best`), then the
+    row's own "stays waiting" column at the cost of its best score. Every row is matched exactly
+    once (a flat or waiting), so taking each row's best score off all its costs keeps the
+    optimum, and the solver starts from small reduced costs (about a quarter faster here). A tiny
+    offset keeps every cost above zero: the solver drops zeros. Written in place, in chunks of
+    rows on two threads, without copying the scores."""
     n, n_flats = len(rows), eligible.shape[1]
-    indices, values, counts = [], [], []
-    for start in range(0, n, _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        row_of, flat_of = np.nonzero(eligible[chunk])
-        values.append(score[chunk[row_of], flat_of])
-        indices.append(flat_of.astype(np.int32))
-        counts.append(np.bincount(row_of, minlength=len(chunk)))
-    values, flat_of = np.concatenate(values).astype(np.float64), np.concatenate(indices)
-    row_counts = np.concatenate(counts)
-    best = np.full(n, -np.inf)
-    np.maximum.at(best, np.repeat(np.arange(n), row_counts), values)
-    per_row = row_counts + 1
     indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(per_row, out=indptr[1:])
+    np.cumsum(np.count_nonzero(eligible[rows], axis=1) + 1, out=indptr[1:])
     data = np.empty(indptr[-1])
     column = np.empty(indptr[-1], np.int32)
-    real = np.ones(indptr[-1], bool)
-    real[indptr[1:] - 1] = False  # each row's last entry is its waiting column
-    data[real] = np.repeat(best, row_counts) - values + _OFFSET
-    column[real] = flat_of
-    data[~real] = best + _OFFSET
-    column[~real] = n_flats + np.arange(n, dtype=np.int32)
+    waiting = indptr[1:] - 1  # each row's last entry is its waiting column
+    data[waiting] = best.astype(np.float64) + _OFFSET
+    column[waiting] = n_flats + np.arange(n, dtype=np.int32)
+
+    def blocks(first_row, stop):
+        for first in range(first_row, stop, _CHUNK):
+            chunk = rows[first : min(first + _CHUNK, stop)]
+            row_of, flat_of = np.nonzero(eligible[chunk])
+            # Row k of the chunk starts after the entries and the waiting columns of rows < k.
+            at = indptr[first] + np.arange(len(row_of)) + row_of
+            data[at] = best[first + row_of] - score[chunk[row_of], flat_of] + _OFFSET
+            column[at] = flat_of
+
+    _in_threads(blocks, n)
     return csr_array((data, column, indptr), shape=(n, n_flats + n)), n_flats
 
 
