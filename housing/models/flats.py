@@ -1,12 +1,13 @@
 """The housing stock the KMB can place households in: flats, their owners and realtors."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,32 @@ class FlatQuerySet(models.QuerySet):
     def free(self):
         return self.filter(status=FlatStatus.FREE)
 
+    def with_status_today(self, on: datetime.date | None = None):
+        """`lease_lapsed_on`: for a let flat whose every lease ended before `on` (today), the day
+        the last one ended, else None; `status_today`: the status, but free for such a flat.
+        An end recorded ahead of time leaves the flat let until free_lapsed_flats frees it."""
+        from housing.models.leases import Lease  # leases.py imports this module
+
+        day = on or timezone.localdate()
+        leases = Lease.objects.filter(flat=OuterRef("pk"))
+        still_on = leases.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        last_end = leases.order_by("-ended_on").values("ended_on")[:1]
+        lapsed = Q(status=FlatStatus.LET) & ~Exists(still_on)
+        return self.annotate(
+            lease_lapsed_on=Case(
+                When(lapsed, then=Subquery(last_end)), default=None, output_field=DateField()
+            )
+        ).annotate(
+            status_today=Case(
+                When(lease_lapsed_on__isnull=False, then=Value(FlatStatus.FREE.value)),
+                default=F("status"),
+            )
+        )
+
+    def lapsed(self, on: datetime.date | None = None):
+        """Let flats whose every lease ended before `on` (today): free, but not yet in status."""
+        return self.with_status_today(on).filter(lease_lapsed_on__isnull=False)
+
 
 class Flat(TimeStampedModel):
     municipality = models.ForeignKey(
@@ -271,6 +298,10 @@ class Flat(TimeStampedModel):
     def monthly_cost(self) -> Decimal:
         return self.rent + self.service_charges
 
+    def get_status_today_display(self) -> str:
+        """Needs FlatQuerySet.with_status_today()."""
+        return FlatStatus(self.status_today).label
+
     def clean(self):
         errors = {}
         if self.rent is not None and self.rent < 0:
@@ -296,8 +327,14 @@ class FlatStatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=FlatStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=FlatStatus.choices)
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    # Empty: made by a periodic job (free_lapsed_flats), not by a person.
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     note = models.CharField(_("note"), max_length=250, blank=True)
 

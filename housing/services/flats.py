@@ -37,8 +37,11 @@ def update_flat(*, flat: Flat, by: User) -> Flat:
 
 
 @transaction.atomic
-def change_flat_status(*, flat: Flat, to: FlatStatus | str, by: User, note: str = "") -> Flat:
-    """Move the flat to another status. Side effect: a FlatStatusChange with who, when and why."""
+def change_flat_status(
+    *, flat: Flat, to: FlatStatus | str, by: User | None, note: str = ""
+) -> Flat:
+    """Move the flat to another status. Side effect: a FlatStatusChange with who (None: a periodic
+    job), when and why."""
     if to == flat.status:
         raise ValidationError(
             {"status": _("The flat is already “%(status)s”.") % {"status": FlatStatus(to).label}}

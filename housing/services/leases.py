@@ -103,6 +103,24 @@ def _free_flat_unless_let(*, lease: Lease, by: User) -> None:
 
 
 @transaction.atomic
+def free_lapsed_flats() -> list[Flat]:
+    """Free the let flats whose every lease ended before today. end_lease keeps a flat let while
+    its household lives there, up to an end recorded ahead of time; this frees the flat once that
+    day has passed. Run daily (`manage.py free_lapsed_flats`); a second run frees nothing more.
+
+    Side effects: each such flat becomes free, with a status change entry by nobody (the job)
+    that names the lease that ended, and a history row. Returns the flats it freed."""
+    candidates = list(Flat.objects.lapsed().values_list("pk", flat=True))
+    # Lock, then read again: a lease signed meanwhile (sign_lease locks the flat) keeps it let.
+    list(Flat.objects.select_for_update().filter(pk__in=candidates).values_list("pk"))
+    freed = list(Flat.objects.lapsed().filter(pk__in=candidates).order_by("pk"))
+    for flat in freed:
+        last = flat.leases.order_by("-ended_on", "-pk").first()
+        change_flat_status(flat=flat, to=FlatStatus.FREE, by=None, note=str(last)[:250])
+    return freed
+
+
+@transaction.atomic
 def record_tenancy_event(
     *, lease: Lease, event: TenancyEvent, open_prevention: bool, by: User
 ) -> TenancyEvent:

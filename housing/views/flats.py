@@ -58,7 +58,7 @@ def realtors_visible_to(user, realtors: QuerySet) -> QuerySet:
 @access.require(Can.VIEW_FLATS)
 def flat_list(request):
     flats = access.flats_visible_to(
-        request.user, Flat.objects.select_related("municipality", "owner")
+        request.user, Flat.objects.with_status_today().select_related("municipality", "owner")
     )
     municipalities = Municipality.objects.filter(pk__in=flats.values("municipality_id"))
     flat_filter = FlatFilter(request.GET, queryset=flats, municipalities=municipalities)
@@ -74,8 +74,10 @@ def flat_list(request):
 
 @access.require(Can.VIEW_FLATS)
 def flat_summary(request):
-    flats = _visible_flats(request.user)
-    per_status = {status: Count("pk", filter=Q(status=status)) for status in FlatStatus.values}
+    flats = _visible_flats(request.user).with_status_today()
+    per_status = {
+        status: Count("pk", filter=Q(status_today=status)) for status in FlatStatus.values
+    }
     rows = flats.values("municipality_id", "municipality__name").annotate(
         **per_status, total=Count("pk")
     )
@@ -111,7 +113,9 @@ def _counts(flats, field: str, choices) -> list[tuple[str, int]]:
 def flat_detail(request, pk):
     flat = access.get_flat_for(
         request.user,
-        Flat.objects.select_related("municipality__orp", "owner", "realtor", "head_lease_holder"),
+        Flat.objects.with_status_today().select_related(
+            "municipality__orp", "owner", "realtor", "head_lease_holder"
+        ),
         pk,
     )
     leases = flat.leases.select_related("household").prefetch_related("guarantees")
@@ -119,7 +123,7 @@ def flat_detail(request, pk):
     context = {
         "flat": flat,
         "may_manage": may_manage,
-        "may_lease": may_manage and flat.status in LETTABLE,
+        "may_lease": may_manage and flat.status_today in LETTABLE,
         "status_changes": list(flat.status_changes.select_related("by")),
         "photos": list(flat.photos.all()),
         "leases": with_tenants(request.user, leases),

@@ -152,7 +152,10 @@ def lease_end(request, pk):
             by=request.user,
         ),
         title=_("End the lease"),
-        intro=_("The flat becomes free unless another of its leases runs on or starts later."),
+        intro=_(
+            "The flat becomes free after the last day of the lease, unless another of its "
+            "leases runs on or starts later."
+        ),
         done=_("The end of the lease has been recorded."),
         flat=lease.flat,
         lease=lease,

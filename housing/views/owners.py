@@ -40,7 +40,9 @@ def owner_detail(request, pk):
     owner = get_object_or_404(
         owners_visible_to(request.user, Owner.objects.select_related("organisation")), pk=pk
     )
-    flats = access.flats_visible_to(request.user, owner.flats.select_related("municipality"))
+    flats = access.flats_visible_to(
+        request.user, owner.flats.with_status_today().select_related("municipality")
+    )
     if owner.kind == OwnerKind.PRIVATE_PERSON:
         record_read(request=request, obj=owner)
     return render(request, "housing/owner_detail.html", _holder_page(request, owner, flats))
@@ -84,7 +86,9 @@ def realtor_list(request):
 @access.require(Can.VIEW_FLATS)
 def realtor_detail(request, pk):
     realtor = get_object_or_404(realtors_visible_to(request.user, Realtor.objects.all()), pk=pk)
-    flats = access.flats_visible_to(request.user, realtor.flats.select_related("municipality"))
+    flats = access.flats_visible_to(
+        request.user, realtor.flats.with_status_today().select_related("municipality")
+    )
     return render(request, "housing/realtor_detail.html", _holder_page(request, realtor, flats))
 
 
