@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guarantees.models import Claim, FundMovement, Guarantee, GuaranteeFund
+from housing.models import Lease
 from kmb.accounts.models import User
 from kmb.lib.money import ZERO, format_czk
 
@@ -131,6 +132,48 @@ def amend_guarantee(*, guarantee: Guarantee, by: User) -> Guarantee:
         )
     guarantee.save()
     return guarantee
+
+
+@transaction.atomic
+def end_guarantees_with_lease(*, lease: Lease, by: User) -> list[Guarantee]:
+    """End the guarantees of `lease` that run past its end (ended_on): a lease converted to a
+    standard one takes its guarantees with it, the standard lease starts without any. Refused if
+    such a guarantee starts after the lease's end or has a claim dated after it.
+
+    Side effects: each such guarantee is valid until the lease's last day (history row by `by`).
+    Locks the guarantees' rows so that no claim is submitted meanwhile. Returns them."""
+    last_day = lease.ended_on
+    guarantees = list(
+        lease.guarantees.select_for_update().filter(valid_until__gt=last_day).order_by("pk")
+    )
+    for guarantee in guarantees:
+        _check_may_end(guarantee, last_day)
+        guarantee.valid_until = last_day
+        guarantee._history_user = by
+        # Only the end moves, checked above. No full_clean(): it would test the cap against the
+        # flat's maximum permissible rent, which the conversion has just removed.
+        guarantee.save(update_fields=["valid_until", "updated_at"])
+    return guarantees
+
+
+def _check_may_end(guarantee: Guarantee, last_day: datetime.date) -> None:
+    if guarantee.valid_from > last_day:
+        raise ValidationError(
+            _(
+                "A guarantee of this lease starts on %(date)s, after the lease ends: change the "
+                "guarantee's period first."
+            )
+            % {"date": guarantee.valid_from.strftime("%d.%m.%Y")}
+        )
+    late_claim = guarantee.claims.filter(claimed_on__gt=last_day).order_by("claimed_on").first()
+    if late_claim:
+        raise ValidationError(
+            _(
+                "A claim under a guarantee of this lease is dated %(date)s, after the lease "
+                "ends: the guarantee cannot end before that day."
+            )
+            % {"date": late_claim.claimed_on.strftime("%d.%m.%Y")}
+        )
 
 
 def _check_within_lease(guarantee: Guarantee) -> None:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,12 @@ from housing.models import (
 )
 from housing.services.flats import change_flat_status, update_flat
 from kmb.accounts.models import User
+
+# Sent by convert_to_standard_lease with `lease` (the old lease, now ended), `standard` (the lease
+# that continues it) and `by`, inside the conversion's transaction. Apps that housing may not
+# import act on it (guarantees end the old lease's guarantees); a receiver's refusal
+# (ValidationError) undoes the conversion.
+lease_converted = Signal()
 
 
 @transaction.atomic
@@ -170,7 +177,8 @@ def convert_to_standard_lease(
     municipal flat let to the same household. The lease ends the day before `on` (moved to a
     standard lease); a new indefinite lease from `on` at `new_rent` continues it, with the same
     deposit and notarial clause. The flat's program becomes standard municipal. The old lease,
-    its events and the link between the two stay as the household's history."""
+    its events and the link between the two stay as the household's history. Side effect:
+    `lease_converted` is sent (guarantees end the old lease's guarantees on its last day)."""
     if lease.ended_on:
         raise ValidationError(_("An ended lease cannot be converted."))
     flat = lease.flat
@@ -207,6 +215,7 @@ def convert_to_standard_lease(
     flat.rent = new_rent
     flat.max_permissible_rent = None
     update_flat(flat=flat, by=by)
+    lease_converted.send(sender=Lease, lease=lease, standard=standard, by=by)
     return standard
 
 

@@ -174,9 +174,9 @@ def lease_convert(request, pk):
         ),
         title=_("Convert to a standard lease"),
         intro=_(
-            "The support is no longer needed: this lease ends the day before, a new indefinite "
-            "lease at the standard rent continues it, and the flat becomes a standard municipal "
-            "flat. This lease, its events and guarantees stay in the history."
+            "The support is no longer needed: this lease and its guarantees end the day before, "
+            "a new indefinite lease at the standard rent continues it, and the flat becomes a "
+            "standard municipal flat. This lease, its events and guarantees stay in the history."
         ),
         done=_("The household now has a standard lease."),
         flat=lease.flat,
