@@ -143,10 +143,21 @@ class ReferralForm(forms.Form):
         help_text=_("What the provider should help with. The provider reads it."),
     )
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args, services, requested: str | None = None, **kwargs):
+        """`requested`: the pk of a service a link asked for (`?service=` from the coverage map
+        or a pairing proposal). It is preselected when it is among `services`; otherwise, if it
+        is an active service, `not_offered` holds it so that the page can say why."""
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
         self.fields["service"].label_from_instance = service_label
+        self.not_offered = None
+        if requested and requested.isdigit():
+            if services.filter(pk=requested).exists():
+                self.initial.setdefault("service", int(requested))
+            else:
+                self.not_offered = (
+                    Service.objects.active().select_related("provider").filter(pk=requested).first()
+                )
 
 
 def service_label(service: Service) -> str:

@@ -38,7 +38,9 @@ def referral_create(request, pk):
         .filter(provider__organisation__in=consented)
         .select_related("provider__organisation")
     )
-    form = ReferralForm(request.POST or None, services=offered)
+    form = ReferralForm(
+        request.POST or None, services=offered, requested=request.GET.get("service")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.refer_household(

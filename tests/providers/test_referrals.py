@@ -269,6 +269,61 @@ def test_referral_form_without_any_consent_asks_for_one_first(client, social_wor
     assertNotContains(response, 'name="reason"')
 
 
+def refer_page(client, case, service: str):
+    return client.get(reverse("providers:referral-create", args=[case.pk]), {"service": service})
+
+
+def test_referral_form_preselects_the_service_a_link_names(
+    client, social_worker, case, consent, service
+):
+    second = ServiceFactory(provider=service.provider, name="Dluhová poradna Testov")
+    client.force_login(social_worker)
+
+    response = refer_page(client, case, str(second.pk))
+
+    form = response.context["form"]
+    assert (form["service"].value(), form.not_offered) == (second.pk, None)
+    assertContains(response, f'<option value="{second.pk}" selected>', html=False)
+    assertNotContains(response, 'data-testid="not-offered"')
+
+
+def test_referral_form_says_why_a_linked_service_without_consent_is_not_offered(
+    client, social_worker, case, consent, service, other_service
+):
+    client.force_login(social_worker)
+
+    response = refer_page(client, case, str(other_service.pk))
+
+    form = response.context["form"]
+    assert (form["service"].value(), form.not_offered) == (None, other_service)
+    assertContains(
+        response,
+        czech(
+            "%(service)s of %(provider)s cannot be chosen: the household has not given a valid "
+            "consent to share its data with %(provider)s.",
+            service="Dluhová poradna Jiná",
+            provider="Jiná pomoc, o. p. s.",
+        ),
+    )
+
+
+@pytest.mark.parametrize("requested", ["inactive", "missing", "abc", ""])
+def test_referral_form_ignores_a_link_to_no_active_service(
+    client, social_worker, case, consent, service, requested
+):
+    inactive = ServiceFactory(provider=service.provider, is_active=False)
+    value = {"inactive": str(inactive.pk), "missing": str(inactive.pk + 100)}.get(
+        requested, requested
+    )
+    client.force_login(social_worker)
+
+    response = refer_page(client, case, value)
+
+    form = response.context["form"]
+    assert (form["service"].value(), form.not_offered) == (None, None)
+    assertNotContains(response, 'data-testid="not-offered"')
+
+
 def test_social_worker_refers_from_the_case_page(client, social_worker, case, consent, service):
     client.force_login(social_worker)
 
