@@ -161,6 +161,7 @@ class DeclineReason(TimeStampedModel):
     party = models.CharField(_("who declines"), max_length=12, choices=DeclineParty.choices)
     text = models.CharField(_("reason"), max_length=200)
     is_active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("decline reason")
