@@ -12,6 +12,10 @@ from housing.services.checkins import month_of
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
+# No KMB kept check-ins before this year; earlier months only overflow the date arithmetic.
+FIRST_YEAR = 2000
+
+
 class MonthForm(forms.Form):
     """Which month's worklist to show (GET): this month unless another past one is chosen."""
 
@@ -31,7 +35,7 @@ class MonthForm(forms.Form):
             month = datetime.date(int(found[1]), int(found[2]), 1) if found else None
         except ValueError:
             month = None
-        if month is None:
+        if month is None or month.year < FIRST_YEAR:
             raise forms.ValidationError(_("Choose a month, e.g. 2026-11."))
         if month > self.current:
             raise forms.ValidationError(_("Check-ins are made for this month or earlier ones."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.models import DeclineParty, DeclineReason, MatchingSettings, MunicipalRules, Program
 from housing.services.matching_config import check_rules, check_settings
+from kmb.lib import forms as lib_forms
 
 WEIGHTS = [
     "weight_urgency",
@@ -156,24 +157,13 @@ class DeclineReasonTextForm(forms.ModelForm):
         fields = ["text"]
 
 
-class PairsField(forms.Field):
-    """Pairs of ids posted as "12:34" (a case and its proposed case manager)."""
+class PairsField(lib_forms.PairsField):
+    """Pairs of a case and its proposed case manager (or a household and a service)."""
 
-    widget = forms.MultipleHiddenInput
     default_error_messages = {
         "required": _("Choose at least one proposal to accept."),
         "invalid": _("The proposals sent are not valid: reload the page and try again."),
     }
-
-    def to_python(self, value) -> list[tuple[int, int]]:
-        pairs = []
-        for item in value or []:
-            try:
-                first, second = (int(part) for part in str(item).split(":"))
-            except ValueError:
-                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-            pairs.append((first, second))
-        return list(dict.fromkeys(pairs))
 
 
 class AcceptPairsForm(forms.Form):

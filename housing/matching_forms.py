@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.lease_forms import a_year_from, not_negative
 from housing.models import DeclineParty, DeclineReason, HousingApplication, Program, Proposal
+from kmb.lib import forms as lib_forms
 from kmb.lib.forms import DateInput
 
 
@@ -149,20 +150,10 @@ class ProposeForm(forms.Form):
         self.fields["application"].queryset = applications
 
 
-class PairsField(forms.Field):
+class PairsField(lib_forms.PairsField):
     """Pairs written "application id:flat id" (the checkboxes of the global proposal)."""
 
-    widget = forms.MultipleHiddenInput
     default_error_messages = {"invalid": _("Choose pairs from the proposal.")}
-
-    def to_python(self, value) -> list[tuple[int, int]]:
-        pairs = []
-        for item in value or []:
-            application, _colon, flat = str(item).partition(":")
-            if not (application.isdigit() and flat.isdigit()):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            pairs.append((int(application), int(flat)))
-        return pairs
 
 
 class PairsForm(forms.Form):

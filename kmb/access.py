@@ -582,9 +582,10 @@ def plans_visible_to(user, plans: QuerySet, households: QuerySet) -> QuerySet:
     if user.role in CASEWORK_ROLES:
         return plans.filter(household__kmb_id=user.organisation_id)
     if user.role == Role.PROVIDER_STAFF:
+        # The plan is the "support" section of the file: it needs a consent that covers it.
         return plans.filter(
             provider__organisation_id=user.organisation_id,
-            household__in=households.shared_with(user.organisation_id),
+            household__in=households.shared_with(user.organisation_id, scope="support"),
         )
     return plans.none()
 

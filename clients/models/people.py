@@ -28,9 +28,16 @@ class HouseholdQuerySet(models.QuerySet):
     def kept_by(self, organisation_id: int):
         return self.filter(kmb_id=organisation_id)
 
-    def shared_with(self, organisation_id: int, on: datetime.date | None = None):
-        """Households that gave a consent, valid on that day, to share with the organisation."""
+    def shared_with(
+        self, organisation_id: int, on: datetime.date | None = None, *, scope: str | None = None
+    ):
+        """Households that gave a consent, valid on that day, to share with the organisation
+        (with `scope`: a consent that covers that section of the file)."""
         consents = Consent.objects.valid(on).filter(recipient_id=organisation_id)
+        if scope is not None:
+            # The scope is a JSON list of section codes; matching the quoted code in its text
+            # works on PostgreSQL and SQLite alike (SQLite has no JSON containment lookup).
+            consents = consents.filter(scope__icontains=f'"{scope}"')
         return self.filter(pk__in=consents.values("household_id"))
 
 

@@ -39,13 +39,20 @@ class Readiness(models.TextChoices):
 
 class HousingApplicationQuerySet(models.QuerySet):
     def waiting(self, on: datetime.date | None = None):
-        """Waiting and not parked on that day."""
+        """Waiting and not parked on that day, of an open case (a closed case keeps its
+        application until it is reopened, but nobody is proposed a flat meanwhile)."""
         day = on or timezone.localdate()
-        return self.filter(status=ApplicationStatus.WAITING).exclude(parked_until__gt=day)
+        return (
+            self.filter(status=ApplicationStatus.WAITING)
+            .exclude(parked_until__gt=day)
+            .exclude(case__status="closed")
+        )
 
     def parked(self, on: datetime.date | None = None):
         day = on or timezone.localdate()
-        return self.filter(status=ApplicationStatus.WAITING, parked_until__gt=day)
+        return self.filter(status=ApplicationStatus.WAITING, parked_until__gt=day).exclude(
+            case__status="closed"
+        )
 
     def of_kmb(self, organisation_id: int):
         return self.filter(household__kmb_id=organisation_id)

@@ -253,12 +253,11 @@ def _add_prevention_step(
         goal = add_goal(
             plan=plan, goal=Goal(area=GoalArea.HOUSING, description=_("Keep the housing")), by=by
         )
+    # The plan is shared with the provider: the call's note stays on the check-in, in the file.
     description = _("Prevention: %(result)s (check-in %(month)s)") % {
         "result": check_in.get_result_display(),
         "month": _month_label(check_in.month),
     }
-    if check_in.note:
-        description = f"{description}: {check_in.note}"
     step = Step(
         description=description[:300], who=StepOwner.CASE_MANAGER, due_on=today + STEP_DUE_IN
     )

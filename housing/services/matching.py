@@ -175,6 +175,10 @@ def _check_waiting(application: HousingApplication, *, parked_ok: bool = False) 
             _("The household is not on the waiting list (“%(status)s”).")
             % {"status": application.get_status_display()}
         )
+    if not application.case.is_open:
+        raise ValidationError(
+            _("The household's case is closed: reopen the case before proposing it a flat.")
+        )
     if not parked_ok and application.is_parked():
         raise ValidationError(
             _("The household is parked until %(date)s: it cannot be proposed a flat now.")
@@ -380,7 +384,8 @@ def decline(
     proposal.decline_review = DeclineReview.PENDING
     _move(proposal, ProposalStatus.DECLINED, by=by, note=text)
     if held:
-        _free(proposal.flat, by=by, note=_("Declined: %(reason)s") % {"reason": text})
+        # The flat's history is read by the housing department: a code, never the typed text.
+        _free(proposal.flat, by=by, note=_("Proposal %(code)s declined") % _code(proposal))
     if after_acceptance:
         _alert_case_manager(proposal)
     return proposal
@@ -468,7 +473,7 @@ def _withdraw(proposal: Proposal, *, by: User, note: str) -> Proposal:
     held = proposal.status in HOLDING_STATUSES
     _move(proposal, ProposalStatus.WITHDRAWN, by=by, note=note)
     if held:
-        _free(proposal.flat, by=by, note=_("Proposal withdrawn") if not note else note[:250])
+        _free(proposal.flat, by=by, note=_("Proposal %(code)s withdrawn") % _code(proposal))
     return proposal
 
 

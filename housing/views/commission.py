@@ -237,8 +237,7 @@ def _decision_form(request, item: AgendaItem, data=None) -> DecisionForm | None:
     open_item = not item.decision and item.session.status == SessionStatus.PLANNED
     if not open_item or not access.may_manage_session(request.user, item.session):
         return None
-    application = summaries.load_application(item.proposal.application_id)
-    return DecisionForm(data, identifiers=summaries.identifiers_of(application))
+    return DecisionForm(data, identifiers=services.COMMISSION_TEXT)
 
 
 def _item_page(request, item: AgendaItem, *, form):

@@ -22,3 +22,27 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# The largest primary key the databases store (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class PairsField(forms.Field):
+    """Pairs of ids posted by checkboxes or hidden inputs as "12:34", deduplicated, in order.
+    Anything else (letters, non-ASCII digits, ids no database holds) is "invalid"."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[tuple[int, int]]:
+        pairs = []
+        for item in value or []:
+            parts = str(item).split(":")
+            if not (len(parts) == 2 and all(_is_id(part) for part in parts)):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            pairs.append((int(parts[0]), int(parts[1])))
+        return list(dict.fromkeys(pairs))
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID

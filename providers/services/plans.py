@@ -233,6 +233,10 @@ def end_cooperation(
     the plan's provider end with the same reason and give their places back; unless they ended
     it themselves, the case manager is notified at once, in the app and by e-mail."""
     day = on or timezone.localdate()
+    # Two clicks at once (the provider and the KMB): the second finds the plan ended.
+    plan.status = (
+        AssistancePlan.objects.select_for_update().values_list("status", flat=True).get(pk=plan.pk)
+    )
     _check_current(plan)
     if day > timezone.localdate():
         raise ValidationError({"ended_on": _("Report the end once it has happened.")})

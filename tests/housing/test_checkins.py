@@ -443,8 +443,7 @@ def test_a_problem_adds_a_prevention_step_to_the_plans_housing_goal(
                 "Prevention: %(result)s (check-in %(month)s)",
                 result=czech(CheckInResult.PROBLEMS.label),
                 month="3/2026",
-            )
-            + ": Dluh na nájmu.",
+            ),  # the call's note stays in the file: the provider reads the plan
             StepOwner.CASE_MANAGER,
             D(2026, 3, 22),
             None,
@@ -601,6 +600,7 @@ def test_worklist_page_shows_a_chosen_past_month(client, colleague, current):
         ("2026-13", "Choose a month, e.g. 2026-11."),
         ("tomorrow", "Choose a month, e.g. 2026-11."),
         ("2999-01", "Check-ins are made for this month or earlier ones."),
+        ("0001-01", "Choose a month, e.g. 2026-11."),  # its previous month would not exist
     ],
 )
 def test_worklist_page_with_a_wrong_month_shows_this_month(client, colleague, month, error):

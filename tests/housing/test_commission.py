@@ -623,6 +623,15 @@ def test_decision_texts_with_personal_data_are_refused(item, clerk):
     assert item.decision == ""
 
 
+@pytest.mark.parametrize("guess", ["Zqxnováková", "Nováková"])
+def test_decision_texts_do_not_confirm_a_guessed_name(item, clerk, guess):
+    """The commission never saw the household's names: its text is checked for the generic
+    patterns only, so a guess is treated the same whether it is right or wrong."""
+    response = decide(logged_in(clerk), item, decision="", conditions=f"Ověřit {guess}.")
+
+    assert set(response.context["form"].errors) == {"decision"}
+
+
 def test_decision_on_a_proposal_declined_meanwhile_is_refused(item, clerk, social_worker):
     matching.decline(
         proposal=item.proposal,

@@ -64,6 +64,10 @@ def events(proposal) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def flat_notes(flat) -> list[str]:
+    return list(flat.status_changes.order_by("changed_at", "pk").values_list("note", flat=True))
+
+
 def flat_history(flat) -> list[tuple[str, str]]:
     return list(
         flat.status_changes.order_by("changed_at", "pk").values_list("from_status", "to_status")
@@ -495,6 +499,45 @@ def test_decline_of_a_reserved_flat_frees_it(reserved, worker):
     reserved.flat.refresh_from_db()
     assert reserved.flat.status == FlatStatus.FREE
     assert flat_history(reserved.flat) == [("free", "reserved"), ("reserved", "free")]
+
+
+def test_the_flat_history_names_the_proposal_by_its_code_not_by_the_typed_text(reserved, worker):
+    """The housing department reads a flat's history: what KMB staff typed stays on the
+    proposal."""
+    services.decline(
+        proposal=reserved,
+        party=DeclineParty.HOUSEHOLD,
+        reason_text="Paní Zkušebná je v nemocnici",
+        by=worker,
+    )
+
+    notes = flat_notes(reserved.flat)
+    assert notes[-1] == czech("Proposal %(code)s declined", code=reserved.application.pseudonym)
+    assert not any("Zkušebná" in note for note in notes)
+
+
+def test_withdrawing_writes_the_code_not_the_note_to_the_flat(reserved, worker):
+    services.withdraw(proposal=reserved, note="Paní Zkušebná se odstěhovala", by=worker)
+
+    notes = flat_notes(reserved.flat)
+    assert notes[-1] == czech("Proposal %(code)s withdrawn", code=reserved.application.pseudonym)
+    assert not any("Zkušebná" in note for note in notes)
+
+
+def test_a_closed_case_leaves_the_waiting_list_and_gets_no_proposal(
+    application, flat, worker, kmb_office
+):
+    case = application.case
+    case.status = CaseStatus.CLOSED
+    case.close_reason = CloseReason.MOVED_AWAY
+    case.closed_on = TODAY
+    case.save()
+
+    assert list(HousingApplication.objects.of_kmb(kmb_office.pk).waiting(TODAY)) == []
+    assert refusal(lambda: propose(application, flat, worker)) == [
+        czech("The household's case is closed: reopen the case before proposing it a flat.")
+    ]
+    assert not Proposal.objects.exists()
 
 
 def test_decline_after_approval_alerts_the_case_manager(

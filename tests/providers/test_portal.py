@@ -89,6 +89,23 @@ def test_portal_never_shows_a_household_without_a_valid_consent(
     assertNotContains(response, "Nováková")
 
 
+def test_a_plan_is_shown_to_the_provider_only_under_a_consent_that_covers_support(
+    client, provider_user, plan, consent
+):
+    consent.scope = ["contact", "situation", "finances"]
+    consent.save()
+    client.force_login(provider_user)
+
+    assert client.get(reverse("providers:plan-detail", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("providers:visit-create", args=[plan.pk])).status_code == 404
+    (row,) = client.get(PORTAL).context["households"]
+    assert row.plan is None
+
+    consent.scope = ["contact", "support"]
+    consent.save()
+    assert client.get(reverse("providers:plan-detail", args=[plan.pk])).status_code == 200
+
+
 def test_portal_shows_only_the_own_organisations_households(
     client, other_provider_user, plan, other_service, case
 ):
