@@ -493,6 +493,22 @@ def with_flats_visible_to(user, owners_or_realtors: QuerySet, flats: QuerySet) -
     )
 
 
+def owners_visible_to(user, owners: QuerySet, flats: QuerySet) -> QuerySet:
+    """Owners of a flat the user sees, and those the user's organisation added (engaged before
+    their first flat is recorded). An owner's contacts are a private person's data: an owner with
+    no flat in the user's area stays with the organisation that added it. `flats`: the Flat
+    queryset."""
+    if is_administrator(user):
+        return owners
+    if not can(user, Can.VIEW_FLATS) or not user.organisation_id:
+        return owners.none()
+    visible = flats_visible_to(user, flats)
+    return owners.filter(
+        models.Exists(visible.filter(owner=models.OuterRef("pk")))
+        | models.Q(created_by_organisation_id=user.organisation_id)
+    )
+
+
 def leases_visible_to(user, leases: QuerySet, flats: QuerySet) -> QuerySet:
     """`flats`: the Flat queryset (kmb does not import housing)."""
     return leases.filter(flat__in=flats_visible_to(user, flats))

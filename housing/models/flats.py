@@ -64,6 +64,16 @@ class Owner(TimeStampedModel):
         help_text=_("When the owner agreed to let to the KMB's households (a project indicator)."),
     )
     note = models.TextField(_("note"), blank=True)
+    # An owner with no flat yet is visible only to the organisation that added it (kmb.access).
+    created_by_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,1 +1,2 @@
-"""State changes of the housing stock: flats (flats.py) and leases (leases.py)."""
+"""State changes of the housing stock: flats (flats.py), owners (owners.py) and leases
+(leases.py)."""

@@ -48,7 +48,7 @@ def _visible_flats(user):
 
 
 def owners_visible_to(user, owners: QuerySet) -> QuerySet:
-    return access.with_flats_visible_to(user, owners, Flat.objects.all())
+    return access.owners_visible_to(user, owners, Flat.objects.all())
 
 
 def realtors_visible_to(user, realtors: QuerySet) -> QuerySet:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from housing.forms import OwnerForm, RealtorForm
 from housing.models import Flat, Lease, Owner, OwnerKind, Realtor
+from housing.services import owners as services
 from housing.views.flats import owners_visible_to, realtors_visible_to, with_tenants
 from kmb import access
 from kmb.access import Can
@@ -62,6 +63,10 @@ def _holder_page(request, holder, flats) -> dict:
 @access.require(Can.MANAGE_FLATS)
 def owner_create(request):
     form = OwnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        owner = services.create_owner(owner=form.instance, by=request.user)
+        messages.success(request, _("Saved."))
+        return redirect(owner)
     return _save_page(request, form, title=_("New owner"), crumbs=_owner_crumbs())
 
 

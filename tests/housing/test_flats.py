@@ -104,8 +104,9 @@ def housing_department(testov):
 
 
 @pytest.fixture
-def owner(db):
-    return OwnerFactory(name="Město Testov")
+def owner(kmb_office):
+    """Added by the KMB, with no flat yet."""
+    return OwnerFactory(name="Město Testov", created_by_organisation=kmb_office)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -50,16 +52,28 @@ def jinde(other_kmb_office):
 @pytest.fixture
 def housing_department(testov):
     office = OrganisationFactory(municipal=True, municipality=testov)
-    return UserFactory(username="bytovy-testov", housing_department=True, organisation=office)
+    return UserFactory(
+        username="bytovy-testov",
+        first_name="Bára",
+        last_name="Úřednice",  # fixed: no tenant's surname can turn up as the user's own
+        housing_department=True,
+        organisation=office,
+    )
 
 
 @pytest.fixture
-def owners(testov, jinde):
-    """A private owner with two flats here, the town, a newly engaged owner with no flat yet, and
-    an owner whose only flat is in another KMB's ORP."""
+def owners(testov, jinde, kmb_office, other_kmb_office):
+    """A private owner with two flats here, the town, a newly engaged owner with no flat yet that
+    the KMB added, one that another KMB added, and an owner whose only flat is in another KMB's
+    ORP."""
     private = OwnerFactory(name="Jana Horáková", private=True, engaged_on=TODAY.replace(day=1))
     town = OwnerFactory(name="Město Testov")
-    newcomer = OwnerFactory(name="Karel Nový", private=True, engaged_on=TODAY)
+    newcomer = OwnerFactory(
+        name="Karel Nový", private=True, engaged_on=TODAY, created_by_organisation=kmb_office
+    )
+    OwnerFactory(
+        name="Olga Cizí", private=True, engaged_on=TODAY, created_by_organisation=other_kmb_office
+    )
     elsewhere = OwnerFactory(name="Bytové družstvo Jinde", kind=OwnerKind.COMPANY)
     FlatFactory.create_batch(2, municipality=testov, owner=private)
     FlatFactory(municipality=jinde, owner=private)
@@ -83,7 +97,7 @@ def owner_data(**overrides) -> dict:
 # --- Owners ------------------------------------------------------------------------------------
 
 
-def test_owner_list_shows_owners_of_visible_flats_and_owners_without_flats(
+def test_owner_list_shows_owners_of_visible_flats_and_owners_the_kmb_added(
     client, social_worker, owners
 ):
     client.force_login(social_worker)
@@ -169,15 +183,56 @@ def test_owner_detail_of_another_orps_owner_is_hidden(client, social_worker, own
     assert AccessLog.objects.count() == 0
 
 
-def test_housing_department_sees_the_owners_of_its_municipality(client, housing_department, owners):
+def test_housing_department_sees_the_owners_of_its_municipality_and_those_it_added(
+    client, housing_department, owners
+):
+    OwnerFactory(name="Ludmila Nová", created_by_organisation=housing_department.organisation)
     client.force_login(housing_department)
 
     response = client.get(reverse("housing:owner-list"))
 
     assert [owner.name for owner in listed(response)] == [
         "Jana Horáková",
-        "Karel Nový",
+        "Ludmila Nová",
         "Město Testov",
+    ]
+
+
+def test_owner_with_no_flat_another_kmb_added_is_hidden(client, social_worker, owners):
+    stranger = Owner.objects.get(name="Olga Cizí")
+    client.force_login(social_worker)
+
+    pages = [
+        client.get(reverse(f"housing:{name}", args=[stranger.pk]))
+        for name in ("owner-detail", "owner-edit")
+    ]
+
+    assert [page.status_code for page in pages] == [404, 404]
+    assert AccessLog.objects.count() == 0
+
+
+def test_owner_with_no_flat_is_visible_once_it_has_a_flat_in_the_area(
+    client, social_worker, owners, testov
+):
+    stranger = Owner.objects.get(name="Olga Cizí")
+    FlatFactory(municipality=testov, owner=stranger)
+    client.force_login(social_worker)
+
+    response = client.get(stranger.get_absolute_url())
+
+    assertContains(response, "Olga Cizí")
+    assert audited(stranger) == [("socialni", "housing:owner-detail")]
+
+
+def test_flat_form_offers_the_owners_the_kmb_sees(client, social_worker, owners):
+    client.force_login(social_worker)
+
+    response = client.get(reverse("housing:flat-create"))
+
+    assert list(response.context["form"].fields["owner"].queryset) == [
+        owners["private"],
+        owners["newcomer"],
+        owners["town"],
     ]
 
 
@@ -188,11 +243,13 @@ def test_owner_create_saves_the_owner(client, social_worker):
 
     owner = Owner.objects.get()
     assertRedirects(response, owner.get_absolute_url())
-    assert (owner.kind, owner.name, owner.engaged_on) == (
+    assert (owner.kind, owner.name, owner.engaged_on, owner.created_by_organisation) == (
         OwnerKind.PRIVATE_PERSON,
         "Marie Svobodová",
         TODAY,
+        social_worker.organisation,
     )
+    assert owner.history.get().history_user == social_worker
 
 
 def test_owner_create_refuses_an_engagement_in_the_future(client, social_worker):
@@ -367,3 +424,49 @@ def test_realtor_list_query_count_is_constant(
         response = client.get(reverse("housing:realtor-list"))
 
     assert [realtor.flat_count for realtor in listed(response)] == [1] * rows
+
+
+# --- Who added an owner, for owners recorded before it was kept -------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_takes_who_added_an_owner_from_its_history():
+    before = [("housing", "0008_decline_reason_history")]
+    after = [("housing", "0009_owner_added_by")]
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        orp = old.get_model("territory", "Orp").objects.create(name="Testov", code="9999")
+        kmb = old.get_model("accounts", "Organisation").objects.create(
+            name="KMB Testov", kind="kmb", orp=orp
+        )
+        worker = old.get_model("accounts", "User").objects.create(
+            username="socialni", role="social_worker", organisation=kmb
+        )
+        owners = old.get_model("housing", "Owner").objects
+        added = owners.create(kind="private_person", name="Jana Horáková")
+        old.get_model("housing", "HistoricalOwner").objects.create(
+            id=added.pk,
+            kind=added.kind,
+            name=added.name,
+            created_at=added.created_at,
+            updated_at=added.updated_at,
+            history_date=added.created_at,
+            history_type="+",
+            history_user=worker,
+        )
+        owners.create(kind="municipality", name="Obec bez historie")
+        executor.loader.build_graph()
+
+        executor.migrate(after)
+
+        new = executor.loader.project_state(after).apps
+        assert list(
+            new.get_model("housing", "Owner")
+            .objects.order_by("name")
+            .values_list("name", "created_by_organisation")
+        ) == [("Jana Horáková", kmb.pk), ("Obec bez historie", None)]
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -19,7 +19,15 @@ from django.utils import formats, timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from housing import bulk_import, resources
-from housing.models import Flat, FlatKind, FlatStatus, FlatStatusChange, Program, TechnicalState
+from housing.models import (
+    Flat,
+    FlatKind,
+    FlatStatus,
+    FlatStatusChange,
+    Owner,
+    Program,
+    TechnicalState,
+)
 from housing.views.transfer import SESSION_KEY
 from kmb.accounts.models import Role
 from tests.factories.accounts import MunicipalityFactory, OrganisationFactory, UserFactory
@@ -76,8 +84,9 @@ def jinde(other_kmb_office):
 
 
 @pytest.fixture
-def owner(db):
-    return OwnerFactory(name="Město Testov")
+def owner(kmb_office):
+    """Added by the KMB, with no flat yet."""
+    return OwnerFactory(name="Město Testov", created_by_organisation=kmb_office)
 
 
 @pytest.fixture
@@ -437,8 +446,8 @@ def test_import_of_an_xlsx_workbook(client, social_worker, testov, owner):
 
 def test_import_of_the_sample_file(client, social_worker, kmb_office):
     MunicipalityFactory(name="Liberec", orp=kmb_office.orp)
-    OwnerFactory(name="Statutární město Liberec")
-    OwnerFactory(name="Jan Novák", private=True)
+    OwnerFactory(name="Statutární město Liberec", created_by_organisation=kmb_office)
+    OwnerFactory(name="Jan Novák", private=True, created_by_organisation=kmb_office)
     client.force_login(social_worker)
     upload = SimpleUploadedFile("flats-import-sample.csv", SAMPLE.read_bytes())
 
@@ -583,6 +592,8 @@ def test_import_saves_nothing_if_a_row_became_invalid_before_the_confirmation(
 def test_housing_department_imports_only_for_its_municipality(
     client, housing_officer, testov, lhota, owner
 ):
+    # The town as the housing department added it: an owner with no flat is its adder's only.
+    Owner.objects.filter(pk=owner.pk).update(created_by_organisation=housing_officer.organisation)
     client.force_login(housing_officer)
 
     refused = preview(client, csv_upload({"number": "1"}, {"number": "2", "municipality": "Lhota"}))
@@ -599,6 +610,17 @@ def test_import_does_not_find_owners_of_another_orp(client, social_worker, testo
     client.force_login(social_worker)
 
     response = preview(client, csv_upload({"owner": "Cizí Vlastník"}))
+
+    assert [line for line, _problems in problems_of(response)] == [2]
+
+
+def test_import_does_not_find_an_owner_with_no_flat_another_kmb_added(
+    client, social_worker, testov, other_kmb_office
+):
+    OwnerFactory(name="Cizí Nováček", created_by_organisation=other_kmb_office)
+    client.force_login(social_worker)
+
+    response = preview(client, csv_upload({"owner": "Cizí Nováček"}))
 
     assert [line for line, _problems in problems_of(response)] == [2]
 

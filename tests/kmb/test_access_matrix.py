@@ -38,6 +38,7 @@ from tests.kmb import (
     matrix_commission,
     matrix_followup,
     matrix_matching,
+    matrix_owners,
     matrix_pairing,
     matrix_providers,
     matrix_reports,
@@ -270,6 +271,7 @@ def defined_url_names(resolver=None, namespace="") -> set[str]:
 
 PARTS = [matrix_providers, matrix_followup, matrix_matching, matrix_commission, matrix_reports]
 PARTS.append(matrix_pairing)
+PARTS.append(matrix_owners)
 MATRIX += [case for part in PARTS for case in part.MATRIX]
 
 
