@@ -316,7 +316,13 @@ def pair(request, pk, flat):
     if problem is not None and len(problem.application_ids) and len(problem.flat_ids):
         row = _rows(problem, [(0, 0)], eligible=True)[0]
         row.score = row.score if problem.evaluation.eligible[0, 0] else None
-    context = {"application": application, "flat": flat, "row": row, "problem": problem}
+    context = {
+        "application": application,
+        "flat": flat,
+        "row": row,
+        "problem": problem,
+        "may_propose": access.may_change_case_file(request.user, application.household),
+    }
     record_read(request=request, obj=application)
     return render(request, "housing/matching/pair.html", context)
 

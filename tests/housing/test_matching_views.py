@@ -506,6 +506,16 @@ def test_why_for_a_fitting_pair(logged_in, application, flat):
 
     assert response.context["row"].score > 0
     assert "Ano: domácnost splňuje všechna pravidla" in text_of(response)
+    # The next step is on the page: propose the flat to the household.
+    assert reverse("housing:matching-propose", args=[flat.pk]) in response.content.decode()
+
+
+def test_why_not_for_a_failing_pair_offers_no_proposal(logged_in, kmb_office, flat):
+    poor = waiting(kmb_office, income=3000)
+
+    response = logged_in.get(reverse("housing:matching-pair", args=[poor.pk, flat.pk]))
+
+    assert reverse("housing:matching-propose", args=[flat.pk]) not in response.content.decode()
 
 
 def test_global_proposal_beside_first_come(logged_in, kmb_office, testov):
