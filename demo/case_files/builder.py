@@ -235,6 +235,15 @@ class CaseFile:
         self.save_consultations(case, self.days[0], self.end)
         self.save_consents()
         self.save_register()
+        self.date_the_intake()
+
+    def date_the_intake(self) -> None:
+        """The household and its members were recorded at the first intake, not today: the
+        reports count registrations by that moment."""
+        first = min(case.opened_on for case in self.household.cases.all())
+        at = timezone.make_aware(datetime.datetime.combine(first, datetime.time(9)))
+        Household.objects.filter(pk=self.household.pk).update(created_at=at)
+        Client.objects.filter(household=self.household).update(created_at=at)
 
     def date_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
         return start + days(self.rng.randint(0, max(0, (end - start).days)))
