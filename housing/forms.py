@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import Flat, FlatPhoto, FlatStatus, Owner, Realtor
+from housing.services.leases import held_message
 from kmb.accounts.models import Organisation
 from kmb.lib.forms import date_widgets
 
@@ -89,6 +90,9 @@ class FlatStatusForm(forms.Form):
 
     def clean_status(self):
         status = self.cleaned_data["status"]
+        held = self.flat.proposals.holding().select_related("application").first()
+        if held is not None:
+            raise ValidationError(held_message(held))
         if status == FlatStatus.FREE and self.flat.leases.running().exists():
             raise ValidationError(
                 _("A lease of this flat is running: record the end of the lease instead.")

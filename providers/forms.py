@@ -82,6 +82,10 @@ class ServiceForm(forms.ModelForm):
             .order_by("orp__name", "name")
         )
         self.fields["municipalities"].label_from_instance = lambda m: f"{m.name} ({m.orp})"
+        if self.instance.pk:
+            # Referrals move the free places while the form is open: an existing service's
+            # count is changed only by the "free places" control, which records that moment.
+            del self.fields["free_places"]
 
 
 class FreePlacesForm(forms.ModelForm):

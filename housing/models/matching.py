@@ -203,6 +203,10 @@ class ProposalQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
 
+    def holding(self):
+        """Proposals that hold their flat (reserved, or approved by the commission)."""
+        return self.filter(status__in=HOLDING_STATUSES)
+
     def of_kmb(self, organisation_id: int):
         return self.filter(application__household__kmb_id=organisation_id)
 

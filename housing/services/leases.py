@@ -31,6 +31,13 @@ from kmb.accounts.models import User
 lease_converted = Signal()
 
 
+def held_message(proposal) -> str:
+    return _(
+        "The flat is held for household %(code)s (proposal “%(status)s”): withdraw or decline "
+        "that proposal on its page first."
+    ) % {"code": proposal.application.pseudonym, "status": proposal.get_status_display()}
+
+
 @transaction.atomic
 def sign_lease(*, lease: Lease, by: User) -> Lease:
     """Save a newly signed lease of `lease.flat` to `lease.household`. Refused if it overlaps
@@ -43,6 +50,9 @@ def sign_lease(*, lease: Lease, by: User) -> Lease:
             _("The flat is “%(status)s”: it cannot be let now.")
             % {"status": flat.get_status_display()}
         )
+    held = flat.proposals.holding().exclude(application__household_id=lease.household_id).first()
+    if held is not None:
+        raise ValidationError(held_message(held))
     lease.flat = flat
     lease._history_user = by
     lease.full_clean()

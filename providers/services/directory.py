@@ -44,17 +44,28 @@ def update_provider(*, provider: Provider, by: User) -> Provider:
 
 @transaction.atomic
 def save_service(
-    *, service: Service, municipalities: Iterable, by: User, on: datetime.date | None = None
+    *,
+    service: Service,
+    municipalities: Iterable,
+    by: User,
+    on: datetime.date | None = None,
+    keep_free_places: bool = False,
 ) -> Service:
-    """Create or change a service and the municipalities it covers.
+    """Create or change a service and the municipalities it covers. With `keep_free_places`
+    an existing service keeps the free places it has now (the row is locked: a referral
+    accepted meanwhile is not undone).
 
     Side effects: the service with its history; a change of the free places dates them `on`
     (today)."""
-    previous = (
-        Service.objects.filter(pk=service.pk).values_list("free_places", flat=True).first()
-        if service.pk
-        else None
-    )
+    previous = None
+    if service.pk:
+        previous = (
+            Service.objects.select_for_update()
+            .values_list("free_places", flat=True)
+            .get(pk=service.pk)
+        )
+        if keep_free_places:
+            service.free_places = previous
     if previous != service.free_places:
         service.free_places_on = on or timezone.localdate()
     service.full_clean()

@@ -195,6 +195,7 @@ def _service_form(request, form, provider: Provider, *, title: str):
                 service=service,
                 municipalities=form.cleaned_data["municipalities"],
                 by=request.user,
+                keep_free_places="free_places" not in form.fields,
             )
         except ValidationError as error:
             add_errors(form, error)

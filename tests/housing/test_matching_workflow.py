@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from clients.models import CaseStatus, CloseReason
+from housing.forms import FlatStatusForm
 from housing.matching import rules
 from housing.matching.load import load_problem
 from housing.models import (
@@ -29,6 +30,7 @@ from housing.models import (
     Proposal,
     ProposalStatus,
 )
+from housing.services import leases as lease_services
 from housing.services import matching as services
 from housing.views.matching import stall_worklist
 from kmb.notifications.models import Notification, NotificationKind
@@ -889,3 +891,40 @@ def test_stall_worklist_on_fixed_datetimes(application, other_application, testo
     assert list(worklist["over_14"].order_by("status_changed_at")) == [month, two_weeks]
     assert list(worklist["over_7"].order_by("status_changed_at")) == [almost_two, week]
     assert fresh not in worklist["over_7"]
+
+
+# --- A flat held by a proposal ------------------------------------------------------------------
+
+
+def held_for(proposal) -> str:
+    return czech(
+        "The flat is held for household %(code)s (proposal “%(status)s”): withdraw or decline "
+        "that proposal on its page first.",
+        code=proposal.application.pseudonym,
+        status=czech(ProposalStatus(proposal.status).label),
+    )
+
+
+def test_a_reserved_flat_cannot_be_let_to_another_household(reserved, other_application, worker):
+    lease = Lease(
+        flat=reserved.flat,
+        household=other_application.household,
+        start_on=TODAY,
+        rent=Decimal("6000"),
+    )
+
+    assert refusal(lambda: lease_services.sign_lease(lease=lease, by=worker)) == [
+        held_for(reserved)
+    ]
+    assert not Lease.objects.exists()
+    reserved.flat.refresh_from_db()
+    assert reserved.flat.status == FlatStatus.RESERVED
+
+
+def test_a_reserved_flat_keeps_its_status_until_the_proposal_is_settled(reserved):
+    reserved.flat.refresh_from_db()
+    form = FlatStatusForm({"status": FlatStatus.FREE, "note": ""}, flat=reserved.flat)
+
+    with translation.override("cs"):
+        assert not form.is_valid()
+        assert form.errors["status"] == [held_for(reserved)]
