@@ -688,6 +688,7 @@ class Stock:
                     organisation=organisations.get(organisation),
                     ico=ico,
                     address=address,
+                    created_by_organisation=self.kmb,
                 )
         for private in PRIVATE_OWNERS:
             if private.name not in owners:
@@ -699,6 +700,7 @@ class Stock:
                     address=private.address,
                     engaged_on=self.today - days(engaged) if engaged else None,
                     note=private.note,
+                    created_by_organisation=self.kmb,  # the KMB engaged them
                 )
         return owners
 

@@ -155,7 +155,7 @@ def add_decline_reason(
 ) -> DeclineReason:
     """Add a reason to the KMB's list for `party`. Refused if the list already has it."""
     reason = DeclineReason(kmb=kmb, party=party, text=" ".join(text.split()))
-    return _save_reason(reason)
+    return _save_reason(reason, by=by)
 
 
 @transaction.atomic
@@ -163,24 +163,25 @@ def edit_decline_reason(*, reason: DeclineReason, text: str, by: User) -> Declin
     """Reword a reason. Decisions already recorded keep the text they were given (it was copied
     onto them), so rewording never changes the past."""
     reason.text = " ".join(text.split())
-    return _save_reason(reason)
+    return _save_reason(reason, by=by)
 
 
 @transaction.atomic
 def retire_decline_reason(*, reason: DeclineReason, by: User) -> DeclineReason:
     """Take a reason off the list offered for new declines; past decisions keep its text."""
     reason.is_active = False
-    return _save_reason(reason)
+    return _save_reason(reason, by=by)
 
 
 @transaction.atomic
 def restore_decline_reason(*, reason: DeclineReason, by: User) -> DeclineReason:
     """Offer a retired reason again."""
     reason.is_active = True
-    return _save_reason(reason)
+    return _save_reason(reason, by=by)
 
 
-def _save_reason(reason: DeclineReason) -> DeclineReason:
+def _save_reason(reason: DeclineReason, *, by: User) -> DeclineReason:
+    reason._history_user = by  # the reason's change history names who changed it
     reason.full_clean()
     try:
         with transaction.atomic():
