@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -427,7 +428,7 @@ class AssistancePlan(TimeStampedModel):
         ]
 
     def __str__(self):
-        return _("Assistance plan of %(date)s") % {"date": self.starts_on.strftime("%d.%m.%Y")}
+        return _("Assistance plan of %(date)s") % {"date": date_format(self.starts_on, "j. n. Y")}
 
     def get_absolute_url(self):
         return reverse("providers:plan-detail", args=[self.pk])

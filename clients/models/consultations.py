@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,7 +57,7 @@ class Consultation(models.Model):
         ]
 
     def __str__(self):
-        return _("Consultation of %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
+        return _("Consultation of %(date)s") % {"date": date_format(self.date, "j. n. Y")}
 
 
 class ConsultationTopicEntry(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,7 +105,7 @@ class RegisterRecord(TimeStampedModel):
 
     def __str__(self):
         return _("Register application of %(date)s") % {
-            "date": self.applied_on.strftime("%d.%m.%Y")
+            "date": date_format(self.applied_on, "j. n. Y")
         }
 
     def get_absolute_url(self):

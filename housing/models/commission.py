@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,7 +44,7 @@ class CommissionSession(TimeStampedModel):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self):
-        return _("Housing commission of %(date)s") % {"date": self.held_on.strftime("%d.%m.%Y")}
+        return _("Housing commission of %(date)s") % {"date": date_format(self.held_on, "j. n. Y")}
 
     def get_absolute_url(self):
         return reverse("housing:session-detail", args=[self.pk])

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -208,7 +209,9 @@ def _feed_workflow(item: AgendaItem, *, by: User) -> None:
     proposal = item.proposal
     if item.decision == Decision.DEFER:
         return
-    note = _("Housing commission of %(date)s") % {"date": item.session.held_on.strftime("%d.%m.%Y")}
+    note = _("Housing commission of %(date)s") % {
+        "date": date_format(item.session.held_on, "j. n. Y")
+    }
     if item.decision == Decision.APPROVE:
         conditions = f": {item.conditions}" if item.conditions else ""
         matching.approve(proposal=proposal, by=by, note=Truncator(note + conditions).chars(500))

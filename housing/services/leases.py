@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clients.models import Case, CaseStatus
@@ -75,7 +76,7 @@ def extend_lease(*, lease: Lease, new_end_on: datetime.date, by: User) -> LeaseE
         raise ValidationError(
             {
                 "new_end_on": _("The new end must be after the current end (%(end)s).")
-                % {"end": lease.end_on.strftime("%d.%m.%Y")}
+                % {"end": date_format(lease.end_on, "j. n. Y")}
             }
         )
     previous_end_on = lease.end_on
@@ -198,7 +199,7 @@ def convert_to_standard_lease(
         raise ValidationError(
             {
                 "on": _("The lease ends on %(date)s: convert it by the next day at the latest.")
-                % {"date": lease.end_on.strftime("%d.%m.%Y")}
+                % {"date": date_format(lease.end_on, "j. n. Y")}
             }
         )
     lease.ended_on = on - datetime.timedelta(days=1)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from guarantees.models import Guarantee
@@ -88,7 +89,7 @@ def test_conversion_is_refused_when_a_claim_is_dated_after_the_old_lease_would_e
         czech(
             "A claim under a guarantee of this lease is dated %(date)s, after the lease ends: "
             "the guarantee cannot end before that day.",
-            date=TODAY.strftime("%d.%m.%Y"),
+            date=date_format(TODAY, "j. n. Y"),
         )
     ]
     lease.refresh_from_db()
@@ -110,7 +111,7 @@ def test_conversion_is_refused_when_a_guarantee_starts_after_the_old_lease_would
         czech(
             "A guarantee of this lease starts on %(date)s, after the lease ends: change the "
             "guarantee's period first.",
-            date=(TODAY + 20 * DAY).strftime("%d.%m.%Y"),
+            date=date_format((TODAY + 20 * DAY), "j. n. Y"),
         )
     ]
     later.refresh_from_db()
@@ -149,7 +150,7 @@ def test_lease_convert_form_tells_why_the_guarantee_stops_the_conversion(
         czech(
             "A claim under a guarantee of this lease is dated %(date)s, after the lease ends: "
             "the guarantee cannot end before that day.",
-            date=TODAY.strftime("%d.%m.%Y"),
+            date=date_format(TODAY, "j. n. Y"),
         )
     ]
     assert Lease.objects.count() == 1

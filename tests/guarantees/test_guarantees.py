@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -390,13 +391,13 @@ def test_guarantee_create_refuses_a_period_outside_the_lease(client, social_work
         "valid_from": [
             czech(
                 "The guarantee cannot start before the lease (%(date)s).",
-                date=lease.start_on.strftime("%d.%m.%Y"),
+                date=date_format(lease.start_on, "j. n. Y"),
             )
         ],
         "valid_until": [
             czech(
                 "The guarantee cannot last beyond the lease (%(date)s).",
-                date=lease.end_on.strftime("%d.%m.%Y"),
+                date=date_format(lease.end_on, "j. n. Y"),
             )
         ],
     }
@@ -549,8 +550,8 @@ def test_submit_claim_when_the_guarantee_was_not_valid_is_refused(
         "claimed_on": [
             czech(
                 "The guarantee was valid from %(start)s to %(end)s, not on this day.",
-                start=valid_from.strftime("%d.%m.%Y"),
-                end=valid_until.strftime("%d.%m.%Y"),
+                start=date_format(valid_from, "j. n. Y"),
+                end=date_format(valid_until, "j. n. Y"),
             )
         ]
     }

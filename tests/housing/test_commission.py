@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from pypdf import PdfReader
 from pytest_django.asserts import assertRedirects
@@ -559,7 +560,7 @@ def test_approval_approves_the_proposal(item, clerk):
     assert (event.by, event.note) == (
         clerk,
         gettext("Housing commission of %(date)s")
-        % {"date": item.session.held_on.strftime("%d.%m.%Y")}
+        % {"date": date_format(item.session.held_on, "j. n. Y")}
         + ": Splátkový kalendář.",
     )
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -327,7 +328,7 @@ def test_extend_lease_refuses_a_new_end_that_is_not_later(lease, social_worker):
         "new_end_on": [
             czech(
                 "The new end must be after the current end (%(end)s).",
-                end=end.strftime("%d.%m.%Y"),
+                end=date_format(end, "j. n. Y"),
             )
         ]
     }
