@@ -60,9 +60,11 @@ HOUSING_SUPPORT_TYPES = [
 
 
 class ServiceForm(models.TextChoices):
-    OUTPATIENT = "outpatient", _("Outpatient")
-    RESIDENTIAL = "residential", _("Residential")
-    FIELD = "field", _("Field")
+    """The forms of a social service (§ 33 of zákon 108/2006 Sb.)."""
+
+    OUTPATIENT = "outpatient", pgettext_lazy("form of a social service", "Outpatient")
+    RESIDENTIAL = "residential", pgettext_lazy("form of a social service", "Residential")
+    FIELD = "field", pgettext_lazy("form of a social service", "Field")
 
 
 class Provider(TimeStampedModel):
