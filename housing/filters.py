@@ -14,8 +14,13 @@ class FlatFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"), queryset=None, empty_label=_("Any")
     )
+    # Today's status (Flat.objects.with_status_today): a flat whose lease has lapsed is free
+    # before the nightly job records it.
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=FlatStatus.choices, empty_label=_("Any")
+        field_name="status_today",
+        label=_("Status"),
+        choices=FlatStatus.choices,
+        empty_label=_("Any"),
     )
     disposition = django_filters.ChoiceFilter(
         label=_("Disposition"), choices=Disposition.choices, empty_label=_("Any")
@@ -39,7 +44,7 @@ class FlatFilter(django_filters.FilterSet):
             ("street", "street"),
             ("rent", "rent"),
             ("area", "area"),
-            ("status", "status"),
+            ("status_today", "status"),
         ],
         field_labels={
             "municipality": _("Municipality"),

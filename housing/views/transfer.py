@@ -66,7 +66,7 @@ def flat_export(request):
     if format_ not in EXPORT_FORMATS:
         raise Http404
     flats = access.flats_visible_to(
-        request.user, Flat.objects.select_related("municipality", "owner")
+        request.user, Flat.objects.with_status_today().select_related("municipality", "owner")
     )
     municipalities = Municipality.objects.filter(pk__in=flats.values("municipality_id"))
     flats = FlatFilter(request.GET, queryset=flats, municipalities=municipalities).qs

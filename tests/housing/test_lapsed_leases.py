@@ -205,6 +205,17 @@ def test_flat_pages_show_a_flat_free_once_its_lease_has_ended(
     assert flat.status == FlatStatus.LET  # a GET changes nothing
 
 
+def test_flat_list_filters_by_todays_status(client, social_worker, lease, flat, freeze):
+    freeze(TODAY + 11 * DAY)
+    client.force_login(social_worker)
+    url = reverse("housing:flat-list")
+
+    free = client.get(url, {"status": "free"}).context["page"].object_list
+    let = client.get(url, {"status": "let"}).context["page"].object_list
+
+    assert (list(free), list(let)) == ([flat], [])
+
+
 def test_flat_page_shows_the_flat_let_until_the_lease_ends(client, social_worker, lease, flat):
     client.force_login(social_worker)
 
