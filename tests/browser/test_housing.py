@@ -54,8 +54,9 @@ def worker(liberec_office):
 
 
 @pytest.fixture
-def owner(db):
-    return OwnerFactory(name="Statutární město Liberec")
+def owner(liberec_office):
+    # No flat yet: the owner is offered to the KMB that added it.
+    return OwnerFactory(name="Statutární město Liberec", created_by_organisation=liberec_office)
 
 
 @pytest.fixture
