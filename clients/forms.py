@@ -68,7 +68,11 @@ class MemberForm(forms.ModelForm):
         ]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=3)
+# A household's rows at most: more is a forged form, refused with a message instead of building
+# (and validating) the thousands of forms its management data asks for.
+ROWS = {"max_num": 20, "validate_max": True, "absolute_max": 21}
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=3, **ROWS)
 
 
 class HouseholdForm(forms.ModelForm):
@@ -125,7 +129,7 @@ class IncomeForm(forms.ModelForm):
             self.fields["member"].queryset = household.members.all()
 
 
-IntakeIncomeFormSet = forms.formset_factory(IncomeForm, extra=2)
+IntakeIncomeFormSet = forms.formset_factory(IncomeForm, extra=2, **ROWS)
 
 
 class BenefitForm(forms.ModelForm):
@@ -146,7 +150,7 @@ class BenefitForm(forms.ModelForm):
         widgets = date_widgets("applied_on", "decided_on", "until")
 
 
-BenefitFormSet = forms.formset_factory(BenefitForm, extra=2)
+BenefitFormSet = forms.formset_factory(BenefitForm, extra=2, **ROWS)
 
 
 def case_managers_of(kmb_id: int):
@@ -259,7 +263,7 @@ class ReferralForm(forms.ModelForm):
         fields = ["kind", "recipient"]
 
 
-ReferralFormSet = forms.formset_factory(ReferralForm, extra=2)
+ReferralFormSet = forms.formset_factory(ReferralForm, extra=2, **ROWS)
 
 
 class ReferralOutcomeForm(forms.ModelForm):

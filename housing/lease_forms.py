@@ -19,6 +19,7 @@ from housing.models import (
     TenancyEvent,
 )
 from kmb.lib.forms import DateInput, date_widgets
+from kmb.lib.validators import validate_plausible_date
 
 not_negative = MinValueValidator(0, message=_("An amount cannot be negative."))
 
@@ -52,7 +53,11 @@ class LeaseForm(forms.ModelForm):
 
     def clean_start_on(self):
         start_on = self.cleaned_data["start_on"]
-        if self.instance.ended_on and start_on and start_on > self.instance.ended_on:
+        ends = [self.instance.ended_on]
+        if "end_on" not in self.fields:
+            # Lease.clean would name the end, which this form does not show (a ValueError).
+            ends.append(self.instance.end_on)
+        if start_on and any(end and start_on > end for end in ends):
             raise forms.ValidationError(_("A lease cannot end before it starts."))
         return start_on
 
@@ -131,7 +136,9 @@ class EndForm(forms.Form):
 
 
 class ConvertForm(forms.Form):
-    on = forms.DateField(label=_("Standard lease from"), widget=DateInput)
+    on = forms.DateField(
+        label=_("Standard lease from"), widget=DateInput, validators=[validate_plausible_date]
+    )
     new_rent = forms.DecimalField(
         label=_("Standard rent (CZK a month)"),
         max_digits=10,

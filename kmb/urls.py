@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kmb import views
-from kmb.accounts.forms import PasswordResetForm
+from kmb.accounts.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
     path("", include("reports.urls")),
@@ -13,7 +13,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path(

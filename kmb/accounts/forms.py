@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from kmb import access
@@ -74,6 +76,16 @@ class OrganisationForm(forms.ModelForm):
             "address",
             "is_active",
         ]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing a username longer than any user's before trying it: a
+    failed attempt is recorded (django-axes) in a column that would not hold it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

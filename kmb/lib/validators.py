@@ -18,12 +18,19 @@ def validate_ico(value: str) -> None:
 
 # Agreements run for years, not centuries; beyond this a date is a typing mistake.
 PLAUSIBLE_YEARS_AHEAD = 50
+PLAUSIBLE_FIRST_YEAR = 1900
 
 
 def validate_plausible_date(value) -> None:
-    """Refuse a date far in the future (a mistyped year), which date arithmetic cannot carry."""
+    """Refuse a date far in the future or the past (a mistyped year), which date arithmetic
+    cannot carry: the day before 1 January of year 1 does not exist."""
     if value and value.year > timezone.localdate().year + PLAUSIBLE_YEARS_AHEAD:
         raise ValidationError(
             _("Check the year: %(year)s is too far in the future.") % {"year": value.year},
+            code="implausible_date",
+        )
+    if value and value.year < PLAUSIBLE_FIRST_YEAR:
+        raise ValidationError(
+            _("Check the year: %(year)s is too far in the past.") % {"year": value.year},
             code="implausible_date",
         )

@@ -159,8 +159,11 @@ class _Scan:
 
 # --- E-mails, birth numbers, dates, phones, ages ---------------------------------------------
 
+# Each pattern that starts with a run of letters starts only where the run does: tried at every
+# position of a long word, it would take seconds (quadratic) to say there is nothing.
 EMAIL = re.compile(
-    r"[\w.+-]+(?:@|\s?[(\[](?:at|zavinac)[)\]]\s?)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
+    r"(?<![\w.+-])[\w.+-]+(?:@|\s?[(\[](?:at|zavinac)[)\]]\s?)[\w-]+(?:\.[\w-]+)+",
+    re.IGNORECASE,
 )
 
 
@@ -344,7 +347,7 @@ STREET_MARKER = re.compile(
 )
 HOUSE_NUMBER_MARKER = re.compile(r"\b(?:c\.\s?p\.|cp\.|c\.\s?ev\.|cislo popisne)\s?\d+")
 STREET_AND_NUMBER = re.compile(
-    r"(?P<street>[^\W\d_]{3,})\s(?P<number>\d{1,4}(?P<slash>/\d{1,4})?[a-h]?)(?![\d/])"
+    r"(?<![^\W\d_])(?P<street>[^\W\d_]{3,})\s(?P<number>\d{1,4}(?P<slash>/\d{1,4})?[a-h]?)(?![\d/])"
 )
 # After the number these make "Ubytovna 3 měsíce" a quantity, not a house number.
 NOT_A_HOUSE_NUMBER = re.compile(

@@ -104,7 +104,8 @@ def step_for(user, pk: int) -> Step:
 def safe_next(request, default: str) -> str:
     """The `next` page the form came from, if it is ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path of ours only: `redirect()` would take a bare word for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
