@@ -6,17 +6,25 @@ the read side. Moments (`created_at`) are spread over three years, as a KMB's re
 Prints reports.generate_s, reports.dashboard_ms (the dashboard view through the test client,
 median of 3), reports.dashboard_queries and reports.pdf_s (issuing the monthly PDF: indicators,
 rendering, archive; median of 3).
+
+Generating takes minutes. While working on the reports, set KMB_BENCH_REPORTS_DB to a database
+to keep the generated KMB in (PostgreSQL: a database name on the server of DATABASE_URL;
+SQLite: a file path): the first run migrates and fills it, later runs migrate it (new indexes
+apply) and measure at once. Unset (as in `make bench`), everything runs in the throw-away test
+database.
 """
 
 import contextlib
 import datetime
 import itertools
+import os
 import random
 import statistics
 import time
 import uuid
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -40,9 +48,10 @@ from clients.models import (
     RepaymentSchedule,
 )
 from housing.models import CheckIn, CheckInResult, Flat, HousingApplication, Lease, Owner
+from kmb.accounts.models import User
 from kmb.redaction import new_pseudonym
 from providers.models import AssistancePlan, Provider, Service, ServiceReferral, ServiceType
-from reports.models import IndicatorTarget, ProjectPeriod
+from reports.models import IndicatorTarget, IssuedReport, ProjectPeriod
 from reports.periods import PRAGUE, Month
 from reports.services import issue_report
 from tests.factories.accounts import (
@@ -75,10 +84,30 @@ CREDITORS = [
 ]
 
 
+KEEP_DB = "KMB_BENCH_REPORTS_DB"
+KMB_NAME = "KMB Reportov"
+
+
 def run(report) -> None:
+    kept = os.environ.get(KEEP_DB)
+    if not kept:
+        _run(report, reuse=False)
+        return
+    with kept_database(kept):
+        _run(report, reuse=True)
+        IssuedReport.objects.filter(kmb__name=KMB_NAME).delete()
+
+
+def _run(report, *, reuse: bool) -> None:
     rng = random.Random("bench-reports")
     started = time.perf_counter()
-    kmb, manager = generate(rng)
+    period = ProjectPeriod.objects.filter(kmb__name=KMB_NAME).first() if reuse else None
+    if period is not None:
+        kmb, manager = period.kmb, User.objects.get(username="reports.manager")
+    else:
+        # A kept database is filled completely or not at all.
+        with transaction.atomic() if reuse else contextlib.nullcontext():
+            kmb, manager = generate(rng)
     # What autovacuum would have done by now on PostgreSQL, and `PRAGMA optimize` on SQLite:
     # without statistics SQLite reads a month's consultations case by case (seconds, not ms).
     with connection.cursor() as cursor:
@@ -113,6 +142,29 @@ def _median_s(action, repeat: int) -> float:
     return statistics.median(times)
 
 
+@contextlib.contextmanager
+def kept_database(name: str):
+    """Switch the default connection to the database `name` (created and migrated if need be)
+    for the duration, then back to the test database."""
+    settings = connection.settings_dict
+    test_name = settings["NAME"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    # An in-memory SQLite test database lives as long as its connection: keep it aside.
+    test_connection, connection.connection = connection.connection, None
+    settings["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+    finally:
+        connection.close()
+        settings["NAME"] = test_name
+        connection.connection = test_connection
+
+
 # --- generation --------------------------------------------------------------------------------
 
 
@@ -136,7 +188,7 @@ def generate(rng: random.Random):
         MunicipalityFactory(orp=orp, name=f"Reportov {n}", population=rng.randint(300, 40_000))
         for n in range(1, 13)
     ]
-    kmb = OrganisationFactory(name="KMB Reportov", orp=orp)
+    kmb = OrganisationFactory(name=KMB_NAME, orp=orp)
     staff = [
         UserFactory(username=f"reports.{n}", organisation=kmb, password=None) for n in range(6)
     ]
@@ -316,7 +368,7 @@ def housing(rng, cases, municipalities, today) -> list[Lease]:
 
 def debts(rng, municipalities, staff, today) -> None:
     applicants = Client.objects.filter(
-        relationship=Relationship.APPLICANT, household__kmb__name="KMB Reportov"
+        relationship=Relationship.APPLICANT, household__kmb__name=KMB_NAME
     )
     debtors = list(applicants.values_list("pk", flat=True)[:DEBTS])
     records = []

@@ -97,6 +97,60 @@ def bar_chart(bars: Sequence[Bar], *, title: str, compare: bool = True) -> SafeS
     return _svg(height, title, body)
 
 
+def html_bar_chart(bars: Sequence[Bar], *, title: str, compare: bool = True) -> SafeString:
+    """bar_chart(...) as HTML for the printed report: the same rows, bars and legend, laid out by
+    the PDF's stylesheet (`.bars`, and BAR_WIDTHS_CSS for the bars' lengths). WeasyPrint draws
+    an SVG text letter by letter, so a chart's labels cost far less as HTML; and WeasyPrint
+    takes its time over every box, so a bar is three blocks (a label, the bar with its value,
+    the previous month's bar), no inline blocks."""
+    numbers = [_number(bar.value) for bar in bars]
+    previous = [_number(bar.previous) if compare else None for bar in bars]
+    top = max([n for n in numbers + previous if n is not None] or [0]) or 1
+    rows = []
+    for bar, number, before in zip(bars, numbers, previous, strict=True):
+        # The value follows its bar: `.now` indents its text by the bar's length.
+        rows.append(
+            format_html(
+                '<div class="label">{}</div><div class="now w{}">\xa0{}</div>',
+                _short(bar.label),
+                _percent(number, top) if number else 0,
+                bar.text,
+            )
+        )
+        if before:
+            rows.append(format_html('<div class="prev w{}"></div>', _percent(before, top)))
+    legend = ""
+    if compare:
+        legend = format_html(
+            '<div class="legend"><span class="key"></span>{}'
+            '<span class="key previous"></span>{}</div>',
+            gettext("this month"),
+            gettext("previous month"),
+        )
+    return format_html(
+        '<div class="bars{}" role="img" aria-label="{}">{}{}</div>',
+        " compare" if compare else "",
+        title,
+        mark_safe("".join(rows)),
+        legend,
+    )
+
+
+def _percent(number: float, top: float) -> int:
+    """A bar's length in whole per cent of the scale, at least 1."""
+    return max(round(number / top * 100), 1)
+
+
+# The lengths of html_bar_chart's bars: `.w57` is 57 % of the scale, which takes the share of
+# the chart's width that it takes in bar_chart.
+BAR_WIDTHS_CSS = mark_safe(
+    "".join(
+        f".bars .w{n} {{ width: {n * (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / WIDTH:.2f}%; }}"
+        for n in range(101)
+    )
+)
+
+
 def _legend(y: int) -> str:
     return format_html(
         '<rect x="{}" y="{}" width="12" height="8" fill="{}"/>'

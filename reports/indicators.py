@@ -12,6 +12,8 @@ How a dashboard or the PDF uses it:
 
 Each indicator reads one result of a query function of reports.queries (its `source`); compute()
 runs every source once, so the whole set costs a fixed number of queries whatever the data.
+compute_periods() computes several months at once (a month and the previous one): the sources
+that can count several months in one go run once for them all.
 
 Redaction: `counts_people` marks a figure that counts persons or households or is computed from
 them (a rate, a median, an amount owed). In anything that leaves the KMB such a figure (and each
@@ -21,7 +23,7 @@ To add indicators (referrals, check-ins, the waiting list, provider coverage...)
 in reports.queries, then `register(Indicator(...))` it below, in the section "Added later".
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -135,18 +137,41 @@ def compute(
     area: Area, month: Month, codes: Iterable[str] | None = None
 ) -> dict[str, IndicatorValue]:
     """The indicators (all, or those of `codes`) for the area and month, in registry order."""
-    wanted = set(INDICATORS) if codes is None else set(codes)
-    if unknown := wanted - INDICATORS.keys():
-        raise KeyError(f"No such indicators: {sorted(unknown)}")
-    results: dict[Callable, Any] = {}
-    values = {}
+    return compute_periods(area, [(month, codes)])[0]
+
+
+def compute_periods(
+    area: Area, wanted: Sequence[tuple[Month, Iterable[str] | None]]
+) -> list[dict[str, IndicatorValue]]:
+    """compute(area, month, codes) for each (month, codes) of `wanted` (a month may be a
+    reports.targets.Span): a source that counts several months at once
+    (queries.IN_SEVERAL_MONTHS) runs once for all the months that need it."""
+    wanted = [(month, set(INDICATORS) if codes is None else set(codes)) for month, codes in wanted]
+    for _month, codes in wanted:
+        if unknown := codes - INDICATORS.keys():
+            raise KeyError(f"No such indicators: {sorted(unknown)}")
+    needed: dict[Callable, list[int]] = {}
     for code, indicator in INDICATORS.items():
-        if code not in wanted:
-            continue
-        if indicator.source not in results:
-            results[indicator.source] = indicator.source(area, month)
-        values[code] = IndicatorValue(code=code, **indicator.pick(results[indicator.source]))
-    return values
+        for n, (_month, codes) in enumerate(wanted):
+            if code in codes and n not in needed.setdefault(indicator.source, []):
+                needed[indicator.source].append(n)
+    results: dict[tuple[Callable, int], Any] = {}
+    for source, ns in needed.items():
+        several = queries.IN_SEVERAL_MONTHS.get(source)
+        if several is not None and len(ns) > 1:
+            for n, result in zip(ns, several(area, [wanted[n][0] for n in ns]), strict=True):
+                results[source, n] = result
+        else:
+            for n in ns:
+                results[source, n] = source(area, wanted[n][0])
+    return [
+        {
+            code: IndicatorValue(code=code, **indicator.pick(results[indicator.source, n]))
+            for code, indicator in INDICATORS.items()
+            if code in codes
+        }
+        for n, (_month, codes) in enumerate(wanted)
+    ]
 
 
 def drilldown_url(indicator: Indicator, area: Area, key: str | None = None) -> str | None:

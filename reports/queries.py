@@ -26,15 +26,18 @@ When a figure is counted:
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -46,12 +49,14 @@ from django.db.models import Case as CaseWhen
 from django.db.models.functions import (
     Cast,
     Coalesce,
+    Concat,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
     Least,
     Round,
 )
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 
 from clients.models import (
     Case,
@@ -60,6 +65,7 @@ from clients.models import (
     Client,
     CloseReason,
     Consultation,
+    ConsultationChannel,
     ConsultationTopicEntry,
     Debt,
     Household,
@@ -69,7 +75,6 @@ from clients.models import (
 )
 from guarantees.models import Claim, FundMovement, Guarantee, GuaranteeFund
 from housing.models import (
-    CheckIn,
     CheckInResult,
     Flat,
     HousingApplication,
@@ -155,6 +160,15 @@ def _moments(month: Month, field: str) -> Q:
     return Q(**{f"{field}__gte": month.starts_at, f"{field}__lt": month.ends_at})
 
 
+def _all_days(months: Sequence[Month], field: str) -> Q:
+    """A date field from the first day of the earliest month to the last day of the latest: the
+    rows that the months' figures (a month and the previous one, and the project period so far,
+    which run on) are counted from, read once."""
+    return Q(
+        **{f"{field}__range": (min(m.first_day for m in months), max(m.last_day for m in months))}
+    )
+
+
 def _members_by(month: Month, path: str = "") -> Q:
     """Members recorded by the end of the month (a member added later did not count then)."""
     return Q(**{f"{path}created_at__lt": month.ends_at})
@@ -180,32 +194,72 @@ def consultations(area: Area, month: Month) -> dict:
     """Consultations in the month: in total, by channel and by topic (a consultation on two
     topics counts under each), with their minutes; and how many households and persons (the
     households' members) were counselled."""
-    in_month = Consultation.objects.filter(area.cases("case__"), _days(month, "date"))
-    totals = in_month.aggregate(
-        count=Count("pk"),
-        minutes=Coalesce(Sum("minutes"), 0),
-        households=Count("case__household", distinct=True),
-    )
-    persons = Client.objects.filter(
-        _members_by(month), household__in=in_month.values("case__household")
-    ).count()
-    by_channel = (
-        in_month.order_by().values("channel").annotate(count=Count("pk"), minutes=Sum("minutes"))
-    )
-    by_topic = (
+    return consultations_in(area, [month])[0]
+
+
+def consultations_in(area: Area, months: Sequence[Month]) -> list[dict]:
+    """consultations(...) of each of several months. The topics of all the months come from one
+    query, which joins the topics to the months' consultations once; the totals (by channel
+    too) and the persons counselled from one query each a month (counting several months apart
+    in one pass over their consultations costs more than it saves)."""
+    in_area = Consultation.objects.filter(area.cases("case__"))
+    results = []
+    for month in months:
+        in_month = in_area.filter(_days(month, "date"))
+        channels = {
+            f"{field}_{channel}": aggregate
+            for channel in ConsultationChannel.values
+            for field, aggregate in (
+                ("count", Count("pk", filter=Q(channel=channel))),
+                ("minutes", Coalesce(Sum("minutes", filter=Q(channel=channel)), 0)),
+            )
+        }
+        totals = in_month.aggregate(
+            **channels,  # first: they read the field `minutes`, not the total named so
+            count=Count("pk"),
+            minutes=Coalesce(Sum("minutes"), 0),
+            households=Count("case__household", distinct=True),
+        )
+        by_channel = {
+            channel: {
+                "channel": channel,
+                "count": totals.pop(f"count_{channel}"),
+                "minutes": totals.pop(f"minutes_{channel}"),
+            }
+            for channel in ConsultationChannel.values
+        }
+        persons = Client.objects.filter(
+            _members_by(month), household__in=in_month.values("case__household")
+        ).count()
+        results.append({**totals, "persons": persons, "by_channel": by_channel})
+    topics = list(
         ConsultationTopicEntry.objects.filter(
-            area.cases("consultation__case__"), _days(month, "consultation__date")
+            area.cases("consultation__case__"), _all_days(months, "consultation__date")
         )
         .order_by()
         .values("topic")
-        .annotate(count=Count("pk"), minutes=Sum("consultation__minutes"))
+        .annotate(
+            **{
+                aggregate: function(field, filter=_days(month, "consultation__date"))
+                for n, month in enumerate(months)
+                for aggregate, function, field in (
+                    (f"count_{n}", Count, "pk"),
+                    (f"minutes_{n}", Sum, "consultation__minutes"),
+                )
+            }
+        )
     )
-    return {
-        **totals,
-        "persons": persons,
-        "by_channel": {row["channel"]: row for row in by_channel},
-        "by_topic": {row["topic"]: row for row in by_topic},
-    }
+    for n, result in enumerate(results):
+        result["by_topic"] = {
+            row["topic"]: {
+                "topic": row["topic"],
+                "count": row[f"count_{n}"],
+                "minutes": row[f"minutes_{n}"],
+            }
+            for row in topics
+            if row[f"count_{n}"]
+        }
+    return results
 
 
 # --- Housing ----------------------------------------------------------------------------------
@@ -272,11 +326,14 @@ def retention(area: Area, month: Month, *, after_months: int, cohorts: int = 12)
         aggregates[f"retained_{back}"] = Count(
             "pk", filter=cohort & (housed_then | Q(end_reason__in=RETAINED_END_REASONS))
         )
-    counts = (
-        Lease.objects.filter(area.leases(), continues__isnull=True)
-        .annotate(start_day=ExtractDay("start_on"), end_day=ExtractDay("ended_on"))
-        .aggregate(**aggregates)
-    )
+    oldest, newest = month.shifted(-cohorts + 1 - after_months), month.shifted(-after_months)
+    # No annotations: an aggregate over annotated rows costs Django more to build than the
+    # database to run.
+    counts = Lease.objects.filter(
+        area.leases(),
+        continues__isnull=True,
+        start_on__range=(oldest.first_day, newest.last_day),
+    ).aggregate(**aggregates)
     return [
         {
             "cohort": month.shifted(-back - after_months),
@@ -290,10 +347,13 @@ def retention(area: Area, month: Month, *, after_months: int, cohorts: int = 12)
 def _housed_on_anniversary(check: Month) -> Q:
     """The lease had not ended before its anniversary, which falls in `check` (on the start's
     day of the month, or on the last day of `check` when it is shorter)."""
+    end_day = ExtractDay("ended_on")
+    on_the_day = Q(GreaterThanOrEqual(end_day, ExtractDay("start_on")))
+    on_the_day |= Q(Exact(end_day, check.days))
     return (
         Q(ended_on__isnull=True)
         | Q(ended_on__gt=check.last_day)
-        | (_days(check, "ended_on") & (Q(end_day__gte=F("start_day")) | Q(end_day=check.days)))
+        | (_days(check, "ended_on") & on_the_day)
     )
 
 
@@ -311,12 +371,15 @@ def prevention(area: Area, month: Month) -> dict:
         .order_by("-changed_at", "-pk")
         .values("to_status")[:1]
     )
-    closed = _days(month, "closed_on") & Q(status=CaseStatus.CLOSED, was_in_prevention=True)
+    closed = _days(month, "closed_on") & Q(status=CaseStatus.CLOSED)
+    # Every figure is of a case that had been in prevention by the month's end: the others are
+    # left out before their status changes are looked up.
     counts = (
-        Case.objects.filter(area.cases())
+        Case.objects.filter(
+            area.cases(), Exists(to_prevention.filter(changed_at__lt=month.ends_at))
+        )
         .annotate(
             entered_in_month=Exists(to_prevention.filter(_moments(month, "changed_at"))),
-            was_in_prevention=Exists(to_prevention.filter(changed_at__lt=month.ends_at)),
             status_at_end=Subquery(status_at_end),
         )
         .aggregate(
@@ -354,73 +417,136 @@ def repayment_schedules(area: Area, month: Month) -> dict:
     "On track" is clients.schedules.standing(...).on_track, in SQL: the arrears (instalments due
     by the day, capped at the total, less the payments made by the day) are under one instalment,
     and nothing at all is owing once the last instalment has fallen due."""
-    day = month.last_day
-    paid = (
-        Payment.objects.filter(schedule=OuterRef("pk"), paid_on__lte=day)
-        .order_by()
-        .values("schedule")
-        .annotate(hellers=Sum(_hellers(F("amount"))))
-        .values("hellers")
-    )
-    months_due = _whole(
-        Value(day.year * 12 + day.month)
-        - ExtractYear("first_due_on") * 12
-        - ExtractMonth("first_due_on")
-        + CaseWhen(When(day_of_month__lte=day.day, then=1), default=0)
-    )
-    counts = (
+    return repayment_schedules_in(area, [month])[0]
+
+
+def repayment_schedules_in(area: Area, months: Sequence[Month]) -> list[dict]:
+    """repayment_schedules(...) of each of several months (or spans) in one query: the standing
+    is worked out once for each last day among them (a month and the project period so far end
+    on the same day)."""
+    days = sorted({month.last_day for month in months})
+    standing = {}
+    for d, day in enumerate(days):
+        paid = (
+            Payment.objects.filter(schedule=OuterRef("pk"), paid_on__lte=day)
+            .order_by()
+            .values("schedule")
+            .annotate(hellers=Sum(_hellers(F("amount"))))
+            .values("hellers")
+        )
+        months_due = _whole(
+            Value(day.year * 12 + day.month)
+            - ExtractYear("first_due_on") * 12
+            - ExtractMonth("first_due_on")
+            + CaseWhen(When(day_of_month__lte=day.day, then=1), default=0)
+        )
+        standing[f"paid_{d}"] = Coalesce(Subquery(paid), 0, output_field=BigIntegerField())
+        standing[f"due_h_{d}"] = _whole(F("instalment_h") * months_due)
+    active = [
+        (Q(ended_on__isnull=True) | Q(ended_on__gte=month.first_day))
+        & Q(first_due_on__lte=month.last_day)
+        for month in months
+    ]
+    schedules = (
         RepaymentSchedule.objects.filter(
             area.households("debt__debtor__household__"),
-            Q(ended_on__isnull=True) | Q(ended_on__gte=month.first_day),
-            first_due_on__lte=day,
+            Q(ended_on__isnull=True) | Q(ended_on__gte=min(month.first_day for month in months)),
+            first_due_on__lte=days[-1],
         )
+        .annotate(instalment_h=_hellers(F("instalment")), total_h=_hellers(F("total")))
+        .annotate(**standing)
         .annotate(
-            paid=Coalesce(Subquery(paid), 0, output_field=BigIntegerField()),
-            instalment_h=_hellers(F("instalment")),
-            total_h=_hellers(F("total")),
-            months_due=months_due,
-        )
-        .annotate(due_h=_whole(F("instalment_h") * F("months_due")))
-        .annotate(arrears_h=_whole(Least(F("due_h"), F("total_h")) - F("paid")))
-        .aggregate(
-            active=Count("pk"),
-            persons=Count("debt__debtor", distinct=True),
-            on_track=Count(
-                "pk",
-                filter=Q(arrears_h__lt=F("instalment_h"))
-                & ~Q(arrears_h__gt=0, due_h__gte=F("total_h")),
-            ),
+            **{
+                f"arrears_h_{d}": _whole(Least(F(f"due_h_{d}"), F("total_h")) - F(f"paid_{d}"))
+                for d in range(len(days))
+            }
         )
     )
-    return counts
+    aggregates = {}
+    for n, (month, in_force) in enumerate(zip(months, active, strict=True)):
+        d = days.index(month.last_day)
+        arrears, due = f"arrears_h_{d}", f"due_h_{d}"
+        on_track = Q(**{f"{arrears}__lt": F("instalment_h")}) & ~Q(
+            **{f"{arrears}__gt": 0, f"{due}__gte": F("total_h")}
+        )
+        aggregates |= {
+            f"active_{n}": Count("pk", filter=in_force),
+            f"persons_{n}": Count("debt__debtor", distinct=True, filter=in_force),
+            f"on_track_{n}": Count("pk", filter=in_force & on_track),
+        }
+    counts = schedules.aggregate(**aggregates)
+    return [
+        {
+            "active": counts[f"active_{n}"],
+            "persons": counts[f"persons_{n}"],
+            "on_track": counts[f"on_track_{n}"],
+        }
+        for n in range(len(months))
+    ]
 
 
 def debts(area: Area, month: Month) -> dict:
     """Outstanding debts of the area's households: the total, the number of indebted households,
     the median of what an indebted household owes (as clients.debts.debt_analysis), and the
     amounts by kind of creditor."""
+    return debts_in(area, [month])[0]
+
+
+def debts_in(area: Area, months: Sequence[Month]) -> list[dict]:
+    """debts(...) at the end of each of several months: the totals and the kinds of creditor of
+    all the months in one query each, a median per month."""
     outstanding = Debt.objects.outstanding().filter(
-        area.households("debtor__household__"), since__lte=month.last_day
+        area.households("debtor__household__"), since__lte=max(m.last_day for m in months)
     )
+    by_month = [Q(since__lte=month.last_day) for month in months]
     totals = outstanding.aggregate(
-        total=Coalesce(Sum("current_amount"), ZERO),
-        households=Count("debtor__household", distinct=True),
-        debts=Count("pk"),
+        **{
+            aggregate: expression
+            for n, arisen in enumerate(by_month)
+            for aggregate, expression in (
+                (f"total_{n}", Coalesce(Sum("current_amount", filter=arisen), ZERO)),
+                (f"households_{n}", Count("debtor__household", distinct=True, filter=arisen)),
+                (f"debts_{n}", Count("pk", filter=arisen)),
+            )
+        }
     )
-    by_kind = (
+    by_kind = list(
         outstanding.order_by()
         .values("creditor_kind")
         .annotate(
-            amount=Sum("current_amount"),
-            debts=Count("pk"),
-            households=Count("debtor__household", distinct=True),
+            **{
+                aggregate: expression
+                for n, arisen in enumerate(by_month)
+                for aggregate, expression in (
+                    (f"amount_{n}", Sum("current_amount", filter=arisen)),
+                    (f"debts_{n}", Count("pk", filter=arisen)),
+                    (
+                        f"households_{n}",
+                        Count("debtor__household", distinct=True, filter=arisen),
+                    ),
+                )
+            }
         )
     )
-    return {
-        **totals,
-        "median": _median_per_household(outstanding, totals["households"]),
-        "by_creditor": {row["creditor_kind"]: row for row in by_kind},
-    }
+    return [
+        {
+            "total": totals[f"total_{n}"],
+            "households": totals[f"households_{n}"],
+            "debts": totals[f"debts_{n}"],
+            "median": _median_per_household(outstanding.filter(arisen), totals[f"households_{n}"]),
+            "by_creditor": {
+                row["creditor_kind"]: {
+                    "creditor_kind": row["creditor_kind"],
+                    "amount": row[f"amount_{n}"],
+                    "debts": row[f"debts_{n}"],
+                    "households": row[f"households_{n}"],
+                }
+                for row in by_kind
+                if row[f"debts_{n}"]
+            },
+        }
+        for n, arisen in enumerate(by_month)
+    ]
 
 
 def _median_per_household(debts, households: int) -> Decimal | None:
@@ -483,6 +609,10 @@ def _fund_balances(area: Area, day: datetime.date) -> list[dict]:
 # --- Housing need -----------------------------------------------------------------------------
 
 
+# Marks a situation in a commercial hostel in housing_need's situation codes.
+_IN_HOSTEL = "+"
+
+
 def housing_need(area: Area, month: Month) -> dict:
     """Households with a case open at the month's end, and their members, by the ETHOS category
     of their situation on that day (the latest recorded by then; "" if none), and whether they
@@ -491,21 +621,36 @@ def housing_need(area: Area, month: Month) -> dict:
     open_case = Case.objects.filter(household=OuterRef("household"), opened_on__lte=day).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=day)
     )
-    situation = HousingSituation.objects.filter(
-        household=OuterRef("household"), since__lte=day
-    ).order_by("-since", "-pk")
+    # The situation as one code, "3" or "3+" (in a commercial hostel): one lookup per member.
+    situation = (
+        HousingSituation.objects.filter(household=OuterRef("household"), since__lte=day)
+        .order_by("-since", "-pk")
+        .annotate(
+            code=Concat(
+                "ethos",
+                CaseWhen(
+                    When(in_commercial_hostel=True, then=Value(_IN_HOSTEL)), default=Value("")
+                ),
+                output_field=CharField(),
+            )
+        )
+        .values("code")[:1]
+    )
     rows = (
         Client.objects.filter(area.households("household__"), _members_by(month))
         .filter(Exists(open_case))
-        .annotate(
-            ethos=Coalesce(Subquery(situation.values("ethos")[:1]), Value("")),
-            hostel=Coalesce(Subquery(situation.values("in_commercial_hostel")[:1]), Value(False)),
-        )
+        .annotate(situation=Coalesce(Subquery(situation), Value("")))
         .order_by()
-        .values("ethos", "hostel")
+        .values("situation")
         .annotate(persons=Count("pk"), households=Count("household", distinct=True))
     )
-    return {(row["ethos"], row["hostel"]): row for row in rows}
+    return {
+        (row["situation"].removesuffix(_IN_HOSTEL), row["situation"].endswith(_IN_HOSTEL)): {
+            "persons": row["persons"],
+            "households": row["households"],
+        }
+        for row in rows
+    }
 
 
 # --- Added later ------------------------------------------------------------------------------
@@ -575,13 +720,16 @@ def check_ins(area: Area, month: Month) -> dict:
     """Check-ins due in the month (the area's leases running on its last day, and any lease whose
     check-in of the month is recorded), how many are done, and their results."""
     day = month.last_day
-    result = CheckIn.objects.filter(lease=OuterRef("pk"), month=month.first_day).values("result")
     running = Q(start_on__lte=day) & (Q(last_day_on__isnull=True) | Q(last_day_on__gte=day))
     done = Q(result__isnull=False)
     return (
         Lease.objects.filter(area.leases())
         .with_last_day()
-        .annotate(result=Subquery(result[:1]))
+        # A lease has at most one check-in a month: joined, not looked up once per figure.
+        .annotate(
+            this_month=FilteredRelation("check_ins", condition=Q(check_ins__month=month.first_day))
+        )
+        .annotate(result=F("this_month__result"))
         .filter(running | done)
         .aggregate(
             due=Count("pk"),
@@ -618,3 +766,13 @@ def owners_engaged(area: Area, month: Month) -> int:
     return Owner.objects.filter(
         Exists(flats), _days(month, "engaged_on"), kind__in=PRIVATE_OWNER_KINDS
     ).count()
+
+
+# The sources that count several months (or spans) in the queries of one:
+# reports.indicators.compute_periods runs them once for the month and the previous one (and the
+# project period so far), where reading the same rows again would cost the most.
+IN_SEVERAL_MONTHS = {
+    consultations: consultations_in,
+    repayment_schedules: repayment_schedules_in,
+    debts: debts_in,
+}

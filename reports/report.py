@@ -25,6 +25,7 @@ from reports.indicators import (
     Number,
     Unit,
     compute,
+    compute_periods,
     drilldown_url,
 )
 from reports.periods import Month
@@ -159,6 +160,10 @@ class Table:
     series: bool
     note: str
     chart: SafeString | None
+    # The bars of `chart` (none for a line of cohorts or no chart), which the PDF draws as HTML.
+    bars: tuple[charts.Bar, ...] = ()
+    compare: bool = True
+    columns: tuple[str, ...] = ()  # the PDF's widths of the number columns (reports.pdf)
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ class Section:
     figures: list[Line]  # the indicators without a breakdown
     tables: list[Table]
     chart: SafeString | None  # the counts among `figures`, this month against the previous
+    columns: tuple[str, ...] = ()  # the PDF's widths of the figures' number columns (reports.pdf)
 
 
 @dataclass(frozen=True)
@@ -219,13 +225,23 @@ NOT_PRINTED = {"consultation_minutes_by_topic", "consultation_minutes_by_channel
 
 
 def printed(report: "Report") -> "Report":
-    """The report as the PDF prints it (without NOT_PRINTED)."""
+    """The report as the PDF prints it: without NOT_PRINTED, the bar charts in HTML."""
     sections = [
-        replace(section, tables=[t for t in section.tables if t.code not in NOT_PRINTED])
+        replace(
+            section,
+            tables=[_printed_table(t) for t in section.tables if t.code not in NOT_PRINTED],
+        )
         for section in report.sections
     ]
     definitions = [item for item in report.definitions if item[0] not in _not_printed_labels()]
     return replace(report, sections=sections, definitions=definitions)
+
+
+def _printed_table(table: Table) -> Table:
+    if not table.bars:
+        return table
+    chart = charts.html_bar_chart(table.bars, title=table.title, compare=table.compare)
+    return replace(table, chart=chart)
 
 
 def _not_printed_labels() -> set[str]:
@@ -252,8 +268,13 @@ def build_report(
 ) -> Report:
     """The report of the area for the month (see the module's docstring). `links`: drill-down
     URLs to the lists behind the figures (never in the anonymised variant)."""
-    current = compute(area, month)
-    previous = compute(area, month.previous(), [c for c in INDICATORS if c not in NOT_COMPARED])
+    # The month, the previous one and the project period so far in one go: the sources that can
+    # count several months read their rows once (indicators.compute_periods).
+    period = targets.period_of(area.kmb_id, month) if area.municipality_id is None else None
+    wanted = [(month, None), (month.previous(), [c for c in INDICATORS if c not in NOT_COMPARED])]
+    if period is not None and (codes := targets.cumulative_codes(period)):
+        wanted.append((targets.span_of(period, month), codes))
+    current, previous, *so_far = compute_periods(area, wanted)
     builder = _Builder(area, anonymised=anonymised, links=links and not anonymised)
     sections = [
         builder.section(key, str(title), codes, current, previous) for key, title, codes in SECTIONS
@@ -272,11 +293,9 @@ def build_report(
             for code in codes
         ],
     )
-    if area.municipality_id is None:
-        period = targets.period_of(area.kmb_id, month)
-        if period is not None:
-            report.targets = builder.target_view(period, month, current)
-    else:
+    if period is not None:
+        report.targets = builder.target_view(period, month, current, so_far[0] if so_far else {})
+    elif area.municipality_id is not None:
         report.targets_note = gettext("The project's targets are set for the whole KMB.")
     return report
 
@@ -373,14 +392,18 @@ class _Builder:
                     base,
                 )
             )
+        bars, compare = (), indicator.code not in NOT_COMPARED
         if series:
             # The line runs through every cohort; the table lists those with leases.
-            chart = self.chart(indicator, lines, series)
+            chart = self.line_chart(indicator, lines)
             lines = [line for line in lines if line.base.value != 0]
         else:
             # A row with nothing in either month says nothing: tables and charts stay short.
             lines = [line for line in lines if _says_something(line)]
-            chart = self.chart(indicator, lines, series)
+            bars = self.bars(lines)
+            chart = None
+            if bars:
+                chart = charts.bar_chart(bars, title=str(indicator.label), compare=compare)
         return Table(
             indicator.code,
             str(indicator.label),
@@ -391,33 +414,39 @@ class _Builder:
             series,
             now.note,
             chart,
+            bars,
+            compare,
         )
 
     def _base(self, base):
         return small_count(base) if self.anonymised and base is not None else base
 
     @staticmethod
-    def chart(indicator: Indicator, lines: list[Line], series: bool) -> SafeString | None:
-        """A line of the cohorts, or bars of the rows; none for a single row (the table says
-        it all)."""
+    def bars(lines: list[Line]) -> tuple[charts.Bar, ...]:
+        """The rows as bars; none for a single row (the table says it all)."""
         if len(lines) < 2:
-            return None
-        if series:
-            points = [
-                charts.Bar(_month_short(line.key), line.value.value, line.value.text)
-                for line in lines
-            ]
-            return charts.line_chart(points[::-1], title=str(indicator.label))
-        bars = [
+            return ()
+        return tuple(
             charts.Bar(line.label, line.value.value, line.value.text, line.previous.value)
             for line in lines
-        ]
-        compare = indicator.code not in NOT_COMPARED
-        return charts.bar_chart(bars, title=str(indicator.label), compare=compare)
+        )
 
-    def target_view(self, period, month: Month, values: dict) -> TargetsView:
+    @staticmethod
+    def line_chart(indicator: Indicator, lines: list[Line]) -> SafeString | None:
+        """A line of the cohorts; none for a single one."""
+        if len(lines) < 2:
+            return None
+        points = [
+            charts.Bar(_month_short(line.key), line.value.value, line.value.text) for line in lines
+        ]
+        return charts.line_chart(points[::-1], title=str(indicator.label))
+
+    def target_view(
+        self, period, month: Month, values: dict, so_far: dict | None = None
+    ) -> TargetsView:
         lines = [
-            self.target_line(item) for item in targets.progress(period, self.area, month, values)
+            self.target_line(item)
+            for item in targets.progress(period, self.area, month, values, so_far)
         ]
         span = targets.span_of(period, month)
         return TargetsView(

@@ -155,20 +155,35 @@ def share(value: Number | None, whole: Number) -> Decimal | None:
     return (Decimal(value) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def cumulative_codes(period: ProjectPeriod) -> set[str]:
+    """The indicators that the period's cumulative targets count over the period so far."""
+    return {
+        TARGETABLE[target.indicator].code
+        for target in period.targets.all()
+        if target.indicator in TARGETABLE and TARGETABLE[target.indicator].cumulative
+    }
+
+
 def progress(
-    period: ProjectPeriod, area: Area, month: Month, values: dict[str, IndicatorValue]
+    period: ProjectPeriod,
+    area: Area,
+    month: Month,
+    values: dict[str, IndicatorValue],
+    so_far: dict[str, IndicatorValue] | None = None,
 ) -> list[Progress]:
     """Progress towards each of the period's targets at the end of `month`, which falls in it.
-    `values`: the month's indicators (level targets read them). The cumulative targets cost one
-    run of their queries over the period so far."""
+    `values`: the month's indicators (level targets read them); `so_far`: the indicators of
+    cumulative_codes(period) over span_of(period, month), computed here (one run of their
+    queries) unless given."""
     order = list(TARGETABLE)
     targets = sorted(
         (target for target in period.targets.all() if target.indicator in TARGETABLE),
         key=lambda target: order.index(target.indicator),
     )
     span = span_of(period, month)
-    codes = {TARGETABLE[t.indicator].code for t in targets if TARGETABLE[t.indicator].cumulative}
-    so_far = compute(area, span, codes) if codes else {}
+    if so_far is None:
+        codes = cumulative_codes(period)
+        so_far = compute(area, span, codes) if codes else {}
     gone = Decimal(span.days) / Decimal((period.ends_on - period.starts_on).days + 1)
     result = []
     for target in targets:

@@ -65,6 +65,10 @@ class HousingSituation(models.Model):
         verbose_name = _("housing situation")
         verbose_name_plural = _("housing situations")
         ordering = ["-since", "-pk"]
+        indexes = [
+            # A household's latest situation by a day (the reports' housing need), read backwards.
+            models.Index(fields=["household", "-since", "-id"], name="situation_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(in_commercial_hostel=False) | Q(ethos__in=ETHOS_WITH_COMMERCIAL_HOSTEL),

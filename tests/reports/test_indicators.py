@@ -24,9 +24,18 @@ from clients.models import (
 )
 from guarantees.models import Claim, FundMovement
 from housing.models import LeaseEndReason, Program
-from reports.indicators import INDICATORS, Indicator, compute, drilldown_url, percent, register
+from reports.indicators import (
+    INDICATORS,
+    Indicator,
+    compute,
+    compute_periods,
+    drilldown_url,
+    percent,
+    register,
+)
 from reports.periods import Month
 from reports.queries import Area
+from reports.targets import TARGETABLE, Span
 from tests.factories.accounts import MunicipalityFactory, OrganisationFactory, OrpFactory
 from tests.factories.clients import (
     CaseFactory,
@@ -815,7 +824,7 @@ def test_compute_runs_each_query_once_for_the_indicators_asked_for(area):
         values = compute(area, MONTH, ["consultations", "consultations_by_topic", "debt_median"])
 
     assert list(values) == ["consultations", "consultations_by_topic", "debt_median"]
-    assert len(queries) == 4 + 3  # consultations: 4 queries, debts: 3
+    assert len(queries) == 3 + 3  # consultations: 3 queries, debts: 3
 
 
 def test_register_refuses_a_code_twice():
@@ -844,7 +853,7 @@ def test_drilldown_urls(area, town_area, town):
 # --- Queries ----------------------------------------------------------------------------------
 
 # Every indicator of a month, whatever the amount of data.
-INDICATOR_QUERIES = 29
+INDICATOR_QUERIES = 28
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -877,3 +886,25 @@ def test_compute_query_count_is_constant(kmb_office, area, town, user, rows):
     assert values["households_registered"].value == rows
     assert values["leases_signed"].value == rows
     assert values["claims_paid"].value == rows
+
+
+@pytest.mark.usefixtures("consultations", "schedules", "debts")
+@pytest.mark.parametrize("in_town", [False, True])
+def test_compute_periods_counts_each_month_as_compute_does(kmb_office, town, in_town):
+    # A debt that arose in October: the two months' debts differ.
+    debtor = household(kmb_office, residence=town).members.get()
+    DebtFactory(debtor=debtor, original_amount=Decimal("1200"), since=day(10, 20))
+    area = Area.of(kmb_office, town if in_town else None)
+    # The project period so far: what its cumulative targets count.
+    so_far = {target.code for target in TARGETABLE.values() if target.cumulative}
+    wanted = [(MONTH, None), (MONTH.previous(), None), (Span(day(8, 1), day(10, 31)), so_far)]
+
+    with CaptureQueriesContext(connection) as together:
+        values = compute_periods(area, wanted)
+    with CaptureQueriesContext(connection) as apart:
+        expected = [compute(area, period, codes) for period, codes in wanted]
+
+    assert values == expected
+    # Run once instead of three times: the consultations' topics, the repayment schedules; once
+    # instead of twice: the debts' totals and kinds (the targets count no debts).
+    assert len(together) == len(apart) - 2 * (1 + 1) - 2

@@ -9,12 +9,17 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 from pytest_django.asserts import assertRedirects
 
 from clients.models import Client
 from kmb.accounts.models import Role
+from reports.charts import Bar, html_bar_chart
 from reports.models import IndicatorTarget, IssuedReport, ProjectPeriod
+from reports.pdf import fixed_columns
+from reports.queries import Area
+from reports.report import build_report, printed
 from reports.services import issue_report
 from tests.factories.accounts import MunicipalityFactory, OrpFactory
 from tests.reports.helpers import MONTH, build_world, czech
@@ -214,3 +219,35 @@ def test_housing_department_downloads_the_reports_of_its_municipality(
     response = client.get(reverse("reports:issued-report-list"))
 
     assert list(response.context["page"]) == [own]
+
+
+# --- Cheap to lay out -------------------------------------------------------------------------
+
+
+def test_printed_bar_chart_is_html_with_the_svg_charts_rows():
+    bars = [Bar("Debts", 40, "40", 20), Bar("Benefits", 10, "10", None), Bar("Legal", "<5", "<5")]
+
+    with translation.override("en"):
+        chart = html_bar_chart(bars, title="By topic")
+
+    assert chart == (
+        '<div class="bars compare" role="img" aria-label="By topic">'
+        '<div class="label">Debts</div><div class="now w100">\xa040</div>'
+        '<div class="prev w50"></div>'
+        '<div class="label">Benefits</div><div class="now w25">\xa010</div>'
+        '<div class="label">Legal</div><div class="now w0">\xa0&lt;5</div>'
+        '<div class="legend"><span class="key"></span>this month'
+        '<span class="key previous"></span>previous month</div></div>'
+    )
+
+
+def test_pdf_tables_have_measured_number_columns(world, kmb_office):
+    report = printed(build_report(Area.of(kmb_office), MONTH, anonymised=True, area_name="ORP"))
+
+    fixed = fixed_columns(report)
+
+    clients = next(section for section in fixed.sections if section.key == "clients")
+    assert [column.startswith("cw-") for column in clients.columns] == [True, True, True]
+    # A wider text needs a wider column.
+    month, _previous, change = (int(column[3:]) for column in clients.columns)
+    assert month > change
