@@ -9,11 +9,12 @@ effects. The demo is seeded once for the module.
 
 import datetime
 import io
+import logging
 import re
 import traceback
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -340,7 +341,9 @@ def fetch(browser, role, method, path, *, variant="plain", data=None, htmx=False
     return result
 
 
+@cache
 def own_path(href: str) -> str | None:
+    """The path of a link to a page of the project, or None."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
@@ -660,6 +663,9 @@ def site(django_db_setup, django_db_blocker):
         # Django's test set-up copies every template context for assertTemplateUsed: a third
         # of the time of these requests, for nothing this module asks.
         patch.setattr(Template, "_render", render_plainly)
+        # Each refusal (403, 404) logs a warning: expected here by the thousand, they would bury
+        # the report of a failure.
+        patch.setattr(logging.getLogger("django.request"), "disabled", True)
         with fast_hashing:
             call_command("seed_demo", verbosity=0, stdout=io.StringIO())
             another_kmb()
