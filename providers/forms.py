@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kmb.accounts.models import Organisation, Role, User
-from kmb.lib.forms import DateInput, date_widgets
+from kmb.lib.forms import DateInput, date_widgets, is_id
 from kmb.lib.validators import validate_ico
 from kmb.territory.models import Municipality, Orp
 from providers.models import (
@@ -87,6 +87,19 @@ class ServiceForm(forms.ModelForm):
             # count is changed only by the "free places" control, which records that moment.
             del self.fields["free_places"]
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        free_places = self.instance.free_places if self.instance.pk else None
+        if capacity is not None and free_places is not None and capacity < free_places:
+            raise forms.ValidationError(
+                _(
+                    "The capacity cannot be lower than the free places now (%(free)s): "
+                    "change the free places first."
+                )
+                % {"free": free_places}
+            )
+        return capacity
+
 
 class FreePlacesForm(forms.ModelForm):
     class Meta:
@@ -155,7 +168,7 @@ class ReferralForm(forms.Form):
         self.fields["service"].queryset = services
         self.fields["service"].label_from_instance = service_label
         self.not_offered = None
-        if requested and requested.isdigit():
+        if requested and is_id(requested):
             if services.filter(pk=requested).exists():
                 self.initial.setdefault("service", int(requested))
             else:

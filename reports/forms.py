@@ -9,13 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kmb import access
 from kmb.accounts.models import Organisation
-from kmb.lib.forms import date_widgets
+from kmb.lib.forms import date_widgets, is_id
 from kmb.territory.models import Municipality, Orp
 from reports.indicators import Unit
 from reports.models import ProjectPeriod
 from reports.periods import Month
 from reports.queries import Area
 from reports.targets import TARGETABLE
+
+
+# No KMB kept cases before this; earlier months are typing mistakes (and year 1 has no
+# previous month to compare with).
+FIRST_YEAR = 2000
 
 
 class MonthInput(forms.TextInput):
@@ -62,6 +67,7 @@ class AreaMonthForm(forms.Form):
         self.default_month = default_month
         self.fields["month"].initial = str(default_month)
         self.fields["month"].widget.attrs["max"] = str(Month.current())
+        self.fields["month"].widget.attrs["min"] = f"{FIRST_YEAR}-01"
         self.kmb = self._kmb_of(data or {})
         self.scope = access.report_scope(user, kmb=self.kmb)
         if self.kmb is None:
@@ -82,7 +88,7 @@ class AreaMonthForm(forms.Form):
         )
         self.fields["kmb"].queryset = offices
         chosen = str(data.get("kmb", ""))
-        found = offices.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        found = offices.filter(pk=int(chosen)).first() if is_id(chosen) else None
         found = found or offices.order_by("name", "pk").first()
         if found:
             self.fields["kmb"].initial = found.pk
@@ -97,6 +103,10 @@ class AreaMonthForm(forms.Form):
             raise forms.ValidationError(_("Choose a month, e.g. 2026-11.")) from None
         if month > Month.of(timezone.localdate()):
             raise forms.ValidationError(_("Reports are made for this month or earlier ones."))
+        if month.year < FIRST_YEAR:
+            raise forms.ValidationError(
+                _("Reports are made for months from %(year)s on.") % {"year": FIRST_YEAR}
+            )
         return month
 
     def choice(self) -> Choice | None:

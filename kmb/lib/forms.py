@@ -38,11 +38,12 @@ class PairsField(forms.Field):
         pairs = []
         for item in value or []:
             parts = str(item).split(":")
-            if not (len(parts) == 2 and all(_is_id(part) for part in parts)):
+            if not (len(parts) == 2 and all(is_id(part) for part in parts)):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             pairs.append((int(parts[0]), int(parts[1])))
         return list(dict.fromkeys(pairs))
 
 
-def _is_id(text: str) -> bool:
+def is_id(text: str) -> bool:
+    """Whether a typed or posted text is a primary key a database can hold."""
     return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 def validate_ico(value: str) -> None:
     """An IČO has eight digits, the last a mod-11 check digit (Czech business register)."""
-    if not (len(value) == 8 and value.isdigit()):
+    if not (len(value) == 8 and value.isascii() and value.isdigit()):
         raise ValidationError(_("An ID number (IČO) has exactly eight digits."), code="ico_format")
     total = sum(
         int(digit) * weight for digit, weight in zip(value[:7], range(8, 1, -1), strict=True)

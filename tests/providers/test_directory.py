@@ -433,6 +433,28 @@ def test_editing_a_service_keeps_the_free_places_it_has_now(client, provider_use
     assert (service.note, service.free_places, service.free_places_on) == ("Nová", 1, days_ago(20))
 
 
+def test_a_capacity_below_the_free_places_is_refused_on_the_capacity(
+    client, provider_user, service, testov
+):
+    Service.objects.filter(pk=service.pk).update(capacity=5, free_places=3)
+    client.force_login(provider_user)
+
+    response = client.post(
+        reverse("providers:service-edit", args=[service.pk]),
+        service_data(testov, name=service.name, capacity="2"),
+    )
+
+    assert response.context["form"].errors["capacity"] == [
+        czech(
+            "The capacity cannot be lower than the free places now (%(free)s): "
+            "change the free places first."
+        )
+        % {"free": 3}
+    ]
+    service.refresh_from_db()
+    assert (service.capacity, service.free_places) == (5, 3)
+
+
 def test_provider_staff_may_not_edit_another_providers_service(
     client, provider_user, other_service, testov
 ):

@@ -103,6 +103,17 @@ def test_a_future_month_is_refused(client, manager, world):
     ]
 
 
+def test_a_month_before_2000_is_refused(client, manager, world):
+    client.force_login(manager)
+
+    response = client.get(URL, {"month": "0001-01"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["month"] == [
+        czech("Reports are made for months from %(year)s on.") % {"year": 2000}
+    ]
+
+
 # --- The housing department's anonymised view --------------------------------------------------
 
 
