@@ -17,7 +17,6 @@ from reports.periods import Month
 from reports.queries import Area
 from reports.targets import TARGETABLE
 
-
 # No KMB kept cases before this; earlier months are typing mistakes (and year 1 has no
 # previous month to compare with).
 FIRST_YEAR = 2000
