@@ -33,6 +33,7 @@ from clients.models.codes import ethos_grouped_choices
 from clients.services import check_ages
 from kmb.accounts.models import Organisation, Role, User
 from kmb.lib.forms import DateInput, date_widgets
+from kmb.lib.validators import validate_plausible_date
 from kmb.territory.models import Municipality
 
 
@@ -306,7 +307,9 @@ class ConsentForm(forms.ModelForm):
 
 
 class WithdrawConsentForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput)
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), widget=DateInput, validators=[validate_plausible_date]
+    )
 
 
 class RegisterRecordForm(forms.ModelForm):
@@ -394,7 +397,9 @@ class ScheduleForm(forms.ModelForm):
 
 
 class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=DateInput, validators=[validate_plausible_date]
+    )
     amount = forms.DecimalField(
         label=_("Amount (CZK)"),
         max_digits=12,

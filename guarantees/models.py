@@ -79,7 +79,9 @@ class FundMovement(models.Model):
     fund = models.ForeignKey(GuaranteeFund, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     amount = models.DecimalField(_("amount (CZK)"), **POSITIVE_MONEY)
-    on = models.DateField(_("date"), default=timezone.localdate)
+    on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     note = models.CharField(_("note"), max_length=250, blank=True)
     claim = models.OneToOneField(
         "guarantees.Claim",
@@ -236,13 +238,17 @@ class Claim(TimeStampedModel):
     guarantee = models.ForeignKey(
         Guarantee, on_delete=models.PROTECT, related_name="claims", verbose_name=_("guarantee")
     )
-    claimed_on = models.DateField(_("claimed on"), default=timezone.localdate)
+    claimed_on = models.DateField(
+        _("claimed on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
     amount_claimed = models.DecimalField(_("amount claimed (CZK)"), **POSITIVE_MONEY)
     amount_approved = models.DecimalField(
         _("amount approved (CZK)"), null=True, blank=True, **POSITIVE_MONEY
     )
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(
+        _("paid on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.SUBMITTED
     )

@@ -118,7 +118,11 @@ def household_label(household) -> str:
 
 
 class ExtendForm(forms.Form):
-    new_end_on = forms.DateField(label=label_of(LeaseExtension, "new_end_on"), widget=DateInput)
+    new_end_on = forms.DateField(
+        label=label_of(LeaseExtension, "new_end_on"),
+        widget=DateInput,
+        validators=[validate_plausible_date],
+    )
 
     def __init__(self, *args, lease: Lease, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +133,9 @@ class ExtendForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    ended_on = forms.DateField(label=label_of(Lease, "ended_on"), widget=DateInput)
+    ended_on = forms.DateField(
+        label=label_of(Lease, "ended_on"), widget=DateInput, validators=[validate_plausible_date]
+    )
     end_reason = forms.ChoiceField(
         label=label_of(Lease, "end_reason"), choices=[("", "---------"), *LeaseEndReason.choices]
     )

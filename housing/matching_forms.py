@@ -12,6 +12,7 @@ from housing.lease_forms import a_year_from, not_negative
 from housing.models import DeclineParty, DeclineReason, HousingApplication, Program, Proposal
 from kmb.lib import forms as lib_forms
 from kmb.lib.forms import DateInput
+from kmb.lib.validators import validate_plausible_date
 
 
 def label_of(model, name: str):
@@ -39,7 +40,9 @@ class ApplicationForm(forms.Form):
 
 
 class ParkForm(forms.Form):
-    until = forms.DateField(label=_("Parked until"), widget=DateInput())
+    until = forms.DateField(
+        label=_("Parked until"), widget=DateInput(), validators=[validate_plausible_date]
+    )
     reason = forms.CharField(label=_("Why"), max_length=250)
 
     def clean_until(self):
@@ -110,10 +113,13 @@ class LeaseFromProposalForm(forms.Form):
     """The terms of the lease of an approved proposal, starting from the flat's rent and deposit
     and a 12-month term."""
 
-    start_on = forms.DateField(label=_("Start"), widget=DateInput())
+    start_on = forms.DateField(
+        label=_("Start"), widget=DateInput(), validators=[validate_plausible_date]
+    )
     end_on = forms.DateField(
         label=_("End"),
         widget=DateInput(),
+        validators=[validate_plausible_date],
         required=False,
         help_text=_(
             "The agreed end (e.g. 12 months for Housing First in Liberec); empty: indefinite."

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kmb.accounts.models import Organisation, Role, User
 from kmb.lib.forms import DateInput, date_widgets, is_id
-from kmb.lib.validators import validate_ico
+from kmb.lib.validators import validate_ico, validate_plausible_date
 from kmb.territory.models import Municipality, Orp
 from providers.models import (
     NEXT_REFERRAL_STATES,
@@ -305,7 +305,12 @@ class EndCooperationForm(forms.Form):
     end_reason = forms.ChoiceField(
         label=_("Why the cooperation ended"), choices=CooperationEndReason.choices
     )
-    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput, initial=timezone.localdate)
+    ended_on = forms.DateField(
+        label=_("Ended on"),
+        widget=DateInput,
+        validators=[validate_plausible_date],
+        initial=timezone.localdate,
+    )
     note = forms.CharField(
         label=_("Note for the case manager"),
         max_length=500,

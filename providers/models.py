@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class ServiceType(models.TextChoices):
@@ -125,7 +126,9 @@ class Service(TimeStampedModel):
     )
     capacity = models.PositiveIntegerField(_("capacity (households)"))
     free_places = models.PositiveIntegerField(_("free places"))
-    free_places_on = models.DateField(_("free places as of"), default=timezone.localdate)
+    free_places_on = models.DateField(
+        _("free places as of"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     municipalities = models.ManyToManyField(
         "territory.Municipality",
         related_name="services",
@@ -236,7 +239,9 @@ class ServiceReferral(TimeStampedModel):
     state = models.CharField(
         _("state"), max_length=10, choices=ReferralState.choices, default=ReferralState.SENT
     )
-    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    sent_on = models.DateField(
+        _("sent on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     reason = models.TextField(
         _("what the household needs"),
         help_text=_("What the provider should help with. The provider reads it."),
@@ -248,7 +253,9 @@ class ServiceReferral(TimeStampedModel):
         choices=CooperationEndReason.choices,
         blank=True,
     )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -378,7 +385,9 @@ class AssistancePlan(TimeStampedModel):
         related_name="assistance_plans",
         verbose_name=_("referral"),
     )
-    starts_on = models.DateField(_("agreed on"), default=timezone.localdate)
+    starts_on = models.DateField(
+        _("agreed on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     hours_per_week = models.DecimalField(
         _("agreed support (hours a week)"),
         max_digits=4,
@@ -388,11 +397,13 @@ class AssistancePlan(TimeStampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(40)],
         help_text=_("E.g. Housing First: at least 2 hours a week of social work in the flat."),
     )
-    next_review_on = models.DateField(_("next review"))
+    next_review_on = models.DateField(_("next review"), validators=[validate_plausible_date])
     status = models.CharField(
         _("cooperation"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
     )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     ended_by = models.CharField(_("ended by"), max_length=10, choices=EndedBy.choices, blank=True)
     end_reason = models.CharField(
         _("why the cooperation ended"),
@@ -461,7 +472,9 @@ class Goal(TimeStampedModel):
     )
     area = models.CharField(_("area"), max_length=15, choices=GoalArea.choices)
     description = models.CharField(_("goal"), max_length=300)
-    target_on = models.DateField(_("target date"), null=True, blank=True)
+    target_on = models.DateField(
+        _("target date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=GoalState.choices, default=GoalState.OPEN
     )
@@ -488,8 +501,10 @@ class Step(TimeStampedModel):
     )
     description = models.CharField(_("step"), max_length=300)
     who = models.CharField(_("who does it"), max_length=15, choices=StepOwner.choices)
-    due_on = models.DateField(_("due"), null=True, blank=True)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True, validators=[validate_plausible_date])
+    done_on = models.DateField(
+        _("done on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     class Meta:
         verbose_name = _("step")
@@ -518,11 +533,13 @@ class PlanReview(models.Model):
         AssistancePlan, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("plan")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ReviewKind.choices)
-    held_on = models.DateField(_("held on"), default=timezone.localdate)
+    held_on = models.DateField(
+        _("held on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     participants = models.JSONField(_("participants"), default=list)
     participants_note = models.CharField(_("other participants"), max_length=250, blank=True)
     summary = models.TextField(_("what was agreed"))
-    next_review_on = models.DateField(_("next review"))
+    next_review_on = models.DateField(_("next review"), validators=[validate_plausible_date])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
     )
@@ -574,7 +591,9 @@ class SupportVisit(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    date = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    date = models.DateField(
+        _("date"), default=timezone.localdate, db_index=True, validators=[validate_plausible_date]
+    )
     minutes = models.PositiveSmallIntegerField(
         _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(720)]
     )

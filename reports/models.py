@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class ProjectPeriod(TimeStampedModel):
@@ -23,8 +24,8 @@ class ProjectPeriod(TimeStampedModel):
         verbose_name=_("KMB"),
     )
     name = models.CharField(_("name"), max_length=150)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(_("from"), validators=[validate_plausible_date])
+    ends_on = models.DateField(_("to"), validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("project period")
@@ -81,7 +82,7 @@ class IssuedReport(models.Model):
         related_name="issued_reports",
         verbose_name=_("KMB"),
     )
-    month = models.DateField(_("month"))
+    month = models.DateField(_("month"), validators=[validate_plausible_date])
     municipality = models.ForeignKey(
         "territory.Municipality",
         on_delete=models.PROTECT,

@@ -15,6 +15,7 @@ from clients.models.consultations import Consultation
 from clients.models.people import Household, applicant_field
 from clients.models.situation import HousingSituation
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class CaseStatus(models.TextChoices):
@@ -139,8 +140,12 @@ class Case(TimeStampedModel):
         related_name="managed_cases",
         verbose_name=_("case manager"),
     )
-    opened_on = models.DateField(_("opened"), default=timezone.localdate)
-    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    opened_on = models.DateField(
+        _("opened"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
+    closed_on = models.DateField(
+        _("closed"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     close_reason = models.CharField(
         _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
     )

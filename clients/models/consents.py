@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class ConsentRecipient(models.TextChoices):
@@ -72,9 +73,15 @@ class Consent(TimeStampedModel):
         help_text=_("For a landlord who is a private person, or another recipient."),
     )
     scope = models.JSONField(_("what may be shared"), default=list)
-    given_on = models.DateField(_("given on"), default=timezone.localdate)
-    expires_on = models.DateField(_("valid until"), null=True, blank=True)
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    given_on = models.DateField(
+        _("given on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
+    expires_on = models.DateField(
+        _("valid until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    withdrawn_on = models.DateField(
+        _("withdrawn on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     note = models.CharField(_("note"), max_length=250, blank=True)
     history = HistoricalRecords()
 

@@ -15,6 +15,7 @@ from clients.models.codes import (
     ReferralKind,
     ReferralOutcome,
 )
+from kmb.lib.validators import validate_plausible_date
 
 
 class Consultation(models.Model):
@@ -24,7 +25,9 @@ class Consultation(models.Model):
         related_name="consultations",
         verbose_name=_("case"),
     )
-    date = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    date = models.DateField(
+        _("date"), default=timezone.localdate, db_index=True, validators=[validate_plausible_date]
+    )
     minutes = models.PositiveSmallIntegerField(
         _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
@@ -97,7 +100,9 @@ class Referral(models.Model):
         choices=ReferralOutcome.choices,
         default=ReferralOutcome.PENDING,
     )
-    outcome_on = models.DateField(_("outcome known on"), null=True, blank=True)
+    outcome_on = models.DateField(
+        _("outcome known on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     outcome_note = models.CharField(_("note on the outcome"), max_length=250, blank=True)
     history = HistoricalRecords()
 

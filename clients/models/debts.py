@@ -88,7 +88,7 @@ class Debt(TimeStampedModel):
     )
     original_amount = models.DecimalField(_("original amount (CZK)"), **POSITIVE_MONEY)
     current_amount = models.DecimalField(_("current amount (CZK)"), **MONEY)
-    since = models.DateField(_("owed since"))
+    since = models.DateField(_("owed since"), validators=[validate_plausible_date])
     state = models.CharField(
         _("state"), max_length=12, choices=DebtState.choices, default=DebtState.OPEN
     )
@@ -98,7 +98,9 @@ class Debt(TimeStampedModel):
         blank=True,
         help_text=_("Who at the municipality's housing department confirmed the amount."),
     )
-    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    confirmed_on = models.DateField(
+        _("confirmed on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     note = models.CharField(_("note"), max_length=250, blank=True)
     history = HistoricalRecords()
 
@@ -195,9 +197,11 @@ class RepaymentSchedule(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("1 to 28, so that every month has the day."),
     )
-    planned_end_on = models.DateField(_("planned end"))
+    planned_end_on = models.DateField(_("planned end"), validators=[validate_plausible_date])
     agreed_with = models.CharField(_("agreed with"), max_length=150, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     history = HistoricalRecords()
 
     objects = RepaymentScheduleQuerySet.as_manager()
@@ -261,7 +265,7 @@ class Payment(models.Model):
         related_name="payments",
         verbose_name=_("repayment schedule"),
     )
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("paid on"), validators=[validate_plausible_date])
     amount = models.DecimalField(_("amount (CZK)"), **POSITIVE_MONEY)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,7 @@ from clients.models.codes import Relationship, Sex, SupportIntensity
 from clients.models.consents import Consent
 from kmb.lib.models import TimeStampedModel
 from kmb.lib.text import digits, fold
+from kmb.lib.validators import validate_plausible_date
 
 phone_validator = RegexValidator(
     r"^\+?[\d ]{9,20}$",
@@ -158,7 +159,7 @@ class Client(TimeStampedModel):
     )
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_plausible_date])
     birth_number = models.CharField(
         _("birth number"), max_length=11, blank=True, validators=[birth_number_validator]
     )

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from clients.models.cases import latest_case_id
 from clients.models.people import applicant_field
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class OpinionOutcome(models.TextChoices):
@@ -59,16 +60,27 @@ class RegisterRecord(TimeStampedModel):
         related_name="register_records",
         verbose_name=_("household"),
     )
-    applied_on = models.DateField(_("application submitted"))
-    assessed_on = models.DateField(_("housing assessment done"), null=True, blank=True)
+    applied_on = models.DateField(_("application submitted"), validators=[validate_plausible_date])
+    assessed_on = models.DateField(
+        _("housing assessment done"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     assessment_findings = models.TextField(_("findings of the housing assessment"), blank=True)
-    opinion_on = models.DateField(_("binding opinion of the Labour Office"), null=True, blank=True)
+    opinion_on = models.DateField(
+        _("binding opinion of the Labour Office"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+    )
     opinion_outcome = models.CharField(
         _("outcome of the opinion"), max_length=10, choices=OpinionOutcome.choices, blank=True
     )
     opinion_reference = models.CharField(_("reference number"), max_length=50, blank=True)
-    entered_on = models.DateField(_("entered in the register"), null=True, blank=True)
-    valid_until = models.DateField(_("entry valid until"), null=True, blank=True)
+    entered_on = models.DateField(
+        _("entered in the register"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    valid_until = models.DateField(
+        _("entry valid until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     special_vulnerability = models.BooleanField(_("special vulnerability (§6)"), default=False)
     vulnerability_note = models.CharField(
         _("grounds of the vulnerability"), max_length=250, blank=True
@@ -141,7 +153,9 @@ class RegisterChange(models.Model):
         related_name="changes",
         verbose_name=_("register record"),
     )
-    changed_on = models.DateField(_("date"), default=timezone.localdate)
+    changed_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     description = models.CharField(_("what changed"), max_length=250)
 
     class Meta:
@@ -161,8 +175,12 @@ class SupportMeasure(models.Model):
         verbose_name=_("household"),
     )
     kind = models.CharField(_("support measure"), max_length=30, choices=SupportMeasureKind.choices)
-    since = models.DateField(_("since"), default=timezone.localdate)
-    until = models.DateField(_("until"), null=True, blank=True)
+    since = models.DateField(
+        _("since"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
+    until = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -19,6 +19,7 @@ from clients.models.codes import (
     MopSituation,
 )
 from kmb.lib.money import MONEY
+from kmb.lib.validators import validate_plausible_date
 
 
 class HousingSituationQuerySet(models.QuerySet):
@@ -49,7 +50,9 @@ class HousingSituation(models.Model):
         help_text=_("Czech reports count commercial hostels separately (ETHOS 3 and 8)."),
     )
     description = models.TextField(_("description"), blank=True)
-    since = models.DateField(_("since"), default=timezone.localdate)
+    since = models.DateField(
+        _("since"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -115,8 +118,12 @@ class Income(models.Model):
     )
     kind = models.CharField(_("kind of income"), max_length=20, choices=IncomeKind.choices)
     monthly_amount = models.DecimalField(_("per month (CZK)"), **MONEY)
-    since = models.DateField(_("since"), default=timezone.localdate)
-    until = models.DateField(_("until"), null=True, blank=True)
+    since = models.DateField(
+        _("since"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
+    until = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     history = HistoricalRecords()
 
     objects = IncomeQuerySet.as_manager()
@@ -177,9 +184,15 @@ class Benefit(models.Model):
     monthly = models.BooleanField(
         _("paid monthly"), default=True, help_text=_("Untick for a one-off payment (MOP, grant).")
     )
-    applied_on = models.DateField(_("applied on"), null=True, blank=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    until = models.DateField(_("paid until"), null=True, blank=True)
+    applied_on = models.DateField(
+        _("applied on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    until = models.DateField(
+        _("paid until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     history = HistoricalRecords()
 
     objects = BenefitQuerySet.as_manager()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class ApplicationStatus(models.TextChoices):
@@ -71,7 +72,9 @@ class HousingApplication(TimeStampedModel):
         related_name="housing_applications",
         verbose_name=_("case"),
     )
-    submitted_on = models.DateField(_("waiting since"), default=timezone.localdate)
+    submitted_on = models.DateField(
+        _("waiting since"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     # Programs (housing.Program values) the household applies for; empty: any that fits.
     programs = models.JSONField(_("programs"), default=list, blank=True)
     emergency = models.BooleanField(
@@ -95,9 +98,12 @@ class HousingApplication(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Not proposed for any flat until this day (e.g. in hospital)."),
+        validators=[validate_plausible_date],
     )
     park_reason = models.CharField(_("why parked"), max_length=250, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     # Never derived from personal data: what the commission and reports call the household.
     pseudonym = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     recommendation = models.CharField(
@@ -119,7 +125,9 @@ class HousingApplication(TimeStampedModel):
         related_name="+",
         verbose_name=_("recommended by"),
     )
-    recommended_on = models.DateField(_("recommended on"), null=True, blank=True)
+    recommended_on = models.DateField(
+        _("recommended on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     history = HistoricalRecords()
 
     objects = HousingApplicationQuerySet.as_manager()

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kmb.lib.validators import validate_plausible_date
+
 
 class CheckInResult(models.TextChoices):
     ALL_WELL = "all_well", _("All well, rent paid")
@@ -25,8 +27,10 @@ class CheckIn(models.Model):
         "housing.Lease", on_delete=models.PROTECT, related_name="check_ins", verbose_name=_("lease")
     )
     # The first day of the month the check-in belongs to.
-    month = models.DateField(_("month"))
-    done_on = models.DateField(_("done on"), default=timezone.localdate)
+    month = models.DateField(_("month"), validators=[validate_plausible_date])
+    done_on = models.DateField(
+        _("done on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     result = models.CharField(_("result"), max_length=12, choices=CheckInResult.choices)
     rent_paid = models.BooleanField(_("rent paid"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

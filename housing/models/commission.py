@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
+from kmb.lib.validators import validate_plausible_date
 
 
 class SessionStatus(models.TextChoices):
@@ -24,7 +25,7 @@ class CommissionSession(TimeStampedModel):
         related_name="commission_sessions",
         verbose_name=_("municipality"),
     )
-    held_on = models.DateField(_("date of the session"))
+    held_on = models.DateField(_("date of the session"), validators=[validate_plausible_date])
     place = models.CharField(_("place"), max_length=150, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED

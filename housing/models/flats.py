@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from kmb.lib.models import TimeStampedModel
 from kmb.lib.money import format_czk
-from kmb.lib.validators import validate_ico
+from kmb.lib.validators import validate_ico, validate_plausible_date
 
 money = {
     "max_digits": 10,
@@ -62,6 +62,7 @@ class Owner(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("When the owner agreed to let to the KMB's households (a project indicator)."),
+        validators=[validate_plausible_date],
     )
     note = models.TextField(_("note"), blank=True)
     # An owner with no flat yet is visible only to the organisation that added it (kmb.access).
@@ -220,6 +221,7 @@ class Flat(TimeStampedModel):
         choices=TechnicalState.choices,
         default=TechnicalState.GOOD,
     )
+    # Not in the future (clean), which also refuses a mistyped far year.
     last_inspection_on = models.DateField(_("last inspection"), null=True, blank=True)
     rent = models.DecimalField(_("rent (CZK a month)"), **money)
     service_charges = models.DecimalField(_("service charges (CZK a month)"), default=0, **money)

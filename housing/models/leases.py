@@ -187,8 +187,12 @@ class Lease(TimeStampedModel):
 
 class LeaseExtension(models.Model):
     lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="extensions")
-    extended_on = models.DateField(_("agreed on"), default=timezone.localdate)
-    previous_end_on = models.DateField(_("previous end"), null=True, blank=True)
+    extended_on = models.DateField(
+        _("agreed on"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
+    previous_end_on = models.DateField(
+        _("previous end"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     new_end_on = models.DateField(_("new end"), validators=[validate_plausible_date])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
@@ -216,7 +220,9 @@ class TenancyEvent(models.Model):
         Lease, on_delete=models.PROTECT, related_name="events", verbose_name=_("lease")
     )
     kind = models.CharField(_("event"), max_length=20, choices=TenancyEventKind.choices)
-    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    occurred_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[validate_plausible_date]
+    )
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

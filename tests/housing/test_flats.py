@@ -759,7 +759,7 @@ def let_flat(testov, kmb_office):
         end_reason=LeaseEndReason.STANDARD_LEASE,
     )
     case = CaseFactory(
-        household__kmb=kmb_office, applicant__first_name="Žofie", applicant__last_name="Nováková"
+        household__kmb=kmb_office, applicant__first_name="Žofie", applicant__last_name="Zlatohlávková"
     )
     lease = LeaseFactory(flat=flat, household=case.household)
     GuaranteeFactory(lease=lease, cap=Decimal("24000.00"))
@@ -774,7 +774,7 @@ def test_flat_detail_names_the_tenants_for_their_kmb(client, social_worker, let_
     newest, earlier = response.context["leases"]
     case = newest.household.cases.get()
     assertInHTML(
-        f'<a href="{case.get_absolute_url()}">Žofie Nováková</a>', response.content.decode()
+        f'<a href="{case.get_absolute_url()}">Žofie Zlatohlávková</a>', response.content.decode()
     )
     assert earlier.tenant.name.endswith("Dvořák")
     assertContains(response, czech("Moved to a standard lease"))
@@ -790,7 +790,7 @@ def test_flat_detail_shows_the_housing_department_households_by_number_only(
     response = client.get(let_flat.get_absolute_url())
 
     newest, earlier = response.context["leases"]
-    assertNotContains(response, "Nováková")
+    assertNotContains(response, "Zlatohlávková")
     assertNotContains(response, "Dvořák")
     assertNotContains(response, "/cases/")
     assertContains(response, czech("Household no. %(number)s", number=newest.household.pk))

@@ -86,13 +86,13 @@ def flat(municipality):
 
 @pytest.fixture
 def case(kmb_office, social_worker):
-    """The active case of Žofie Nováková's household, managed by the social worker."""
+    """The active case of Žofie Zlatohlávková's household, managed by the social worker."""
     return CaseFactory(
         household__kmb=kmb_office,
         status=CaseStatus.ACTIVE,
         case_manager=social_worker,
         applicant__first_name="Žofie",
-        applicant__last_name="Nováková",
+        applicant__last_name="Zlatohlávková",
     )
 
 
@@ -279,7 +279,7 @@ def test_lease_create_form_offers_the_households_of_the_kmb_by_name(
     form = response.context["form"]
     assert [label for _, label in form.fields["household"].choices] == [
         "---------",
-        czech("%(name)s (household no. %(number)s)", name="Žofie Nováková", number=household.pk),
+        czech("%(name)s (household no. %(number)s)", name="Žofie Zlatohlávková", number=household.pk),
     ]
     assert {name: form.initial[name] for name in ("start_on", "end_on", "rent", "deposit")} == {
         "start_on": TODAY,
@@ -599,7 +599,7 @@ def test_lease_detail_names_the_household_with_a_link_to_its_case(
 
     response = client.get(lease.get_absolute_url())
 
-    assert tenant_of(response) == f'<a href="{case.get_absolute_url()}">Žofie Nováková</a>'
+    assert tenant_of(response) == f'<a href="{case.get_absolute_url()}">Žofie Zlatohlávková</a>'
     assertContains(response, reverse("housing:lease-end", args=[lease.pk]))
 
 
@@ -617,7 +617,7 @@ def test_lease_detail_shows_the_housing_department_the_household_by_number_only(
     response = client.get(lease.get_absolute_url())
 
     assert tenant_of(response) == czech("Household no. %(number)s", number=lease.household_id)
-    assertNotContains(response, "Nováková")
+    assertNotContains(response, "Zlatohlávková")
     assertNotContains(response, case.get_absolute_url())
     # The housing department manages the flat, so it may record events and end the lease.
     assertContains(response, reverse("housing:lease-end", args=[lease.pk]))
@@ -631,7 +631,7 @@ def test_lease_detail_keeps_the_kmbs_event_notes_from_the_housing_department(
         event=TenancyEvent(
             kind=TenancyEventKind.ARREARS_WARNING,
             occurred_on=TODAY,
-            note="Paní Nováková slíbila doplatit do pátku.",
+            note="Paní Zlatohlávková slíbila doplatit do pátku.",
         ),
         open_prevention=False,
         by=social_worker,
@@ -651,7 +651,7 @@ def test_lease_detail_shows_a_read_only_page_to_the_administrator(client, admini
 
     response = client.get(lease.get_absolute_url())
 
-    assert tenant_of(response).endswith(">Žofie Nováková</a>")
+    assert tenant_of(response).endswith(">Žofie Zlatohlávková</a>")
     assertNotContains(response, reverse("housing:lease-edit", args=[lease.pk]))
 
 

@@ -159,7 +159,7 @@ def test_owner_detail_lists_the_visible_flats_and_their_leases(
 ):
     private = owners["private"]
     flat = private.flats.filter(municipality__name="Testov").first()
-    case = CaseFactory(household__kmb=kmb_office, applicant__last_name="Nováková")
+    case = CaseFactory(household__kmb=kmb_office, applicant__last_name="Zlatohlávková")
     LeaseFactory(flat=flat, household=case.household)
     client.force_login(social_worker)
 
@@ -170,7 +170,7 @@ def test_owner_detail_lists_the_visible_flats_and_their_leases(
     assert sorted(f.municipality.name for f in response.context["flats"]) == ["Testov", "Testov"]
     assert [lease.flat for lease in response.context["leases"]] == [flat]
     assertContains(response, f'href="{case.get_absolute_url()}"')
-    assertNotContains(anonymised, "Nováková")
+    assertNotContains(anonymised, "Zlatohlávková")
     assertContains(anonymised, czech("Household no. %(number)s", number=case.household.pk))
 
 

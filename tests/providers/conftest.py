@@ -98,7 +98,7 @@ def case(kmb_office, social_worker):
         status="active",
         case_manager=social_worker,
         applicant__first_name="Žofie",
-        applicant__last_name="Nováková",
+        applicant__last_name="Zlatohlávková",
     )
 
 

@@ -257,7 +257,7 @@ def test_an_alert_links_the_plan_and_the_case(plan):
     assert (alert.url, alert.case_url, alert.household_name) == (
         plan.get_absolute_url(),
         plan.case.get_absolute_url(),
-        "Žofie Nováková",
+        "Žofie Zlatohlávková",
     )
 
 

@@ -182,7 +182,7 @@ def test_provider_page_shows_services_contacts_and_the_households_referred(
 
     assert response.context["services"] == [service]
     assert response.context["referrals"] == [referral]
-    assertContains(response, "Žofie Nováková")
+    assertContains(response, "Žofie Zlatohlávková")
     assertContains(response, "Testov")
     assertContains(response, "Ivana Terénní")
     assert list(AccessLog.objects.values_list("object_id", "view_name")) == [

@@ -59,7 +59,7 @@ def test_portal_lists_referrals_to_answer_and_households_supported(
     assert response.context["to_answer"] == [waiting]
     (row,) = response.context["households"]
     assert (row.name, row.case, row.referrals, row.plan) == (
-        "Žofie Nováková",
+        "Žofie Zlatohlávková",
         plan.case,
         [referral],
         plan,
@@ -86,7 +86,7 @@ def test_portal_never_shows_a_household_without_a_valid_consent(
 
     assert len(response.context["households"]) == 1
     assert response.context["to_answer"] == []
-    assertNotContains(response, "Nováková")
+    assertNotContains(response, "Zlatohlávková")
 
 
 def test_a_plan_is_shown_to_the_provider_only_under_a_consent_that_covers_support(

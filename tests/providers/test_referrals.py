@@ -387,7 +387,7 @@ def test_referral_page_shows_the_referral_and_is_audited(client, social_worker, 
     response = client.get(referral.get_absolute_url())
 
     assertContains(response, "Pomoc s rozpočtem a zabydlením.")
-    assertContains(response, "Žofie Nováková")
+    assertContains(response, "Žofie Zlatohlávková")
     assert not response.context["may_answer"]
     assert response.context["may_withdraw"]
     assert list(AccessLog.objects.values_list("view_name", "object_id")) == [
