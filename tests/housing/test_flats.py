@@ -759,7 +759,9 @@ def let_flat(testov, kmb_office):
         end_reason=LeaseEndReason.STANDARD_LEASE,
     )
     case = CaseFactory(
-        household__kmb=kmb_office, applicant__first_name="Žofie", applicant__last_name="Zlatohlávková"
+        household__kmb=kmb_office,
+        applicant__first_name="Žofie",
+        applicant__last_name="Zlatohlávková",
     )
     lease = LeaseFactory(flat=flat, household=case.household)
     GuaranteeFactory(lease=lease, cap=Decimal("24000.00"))

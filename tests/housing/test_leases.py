@@ -279,7 +279,9 @@ def test_lease_create_form_offers_the_households_of_the_kmb_by_name(
     form = response.context["form"]
     assert [label for _, label in form.fields["household"].choices] == [
         "---------",
-        czech("%(name)s (household no. %(number)s)", name="Žofie Zlatohlávková", number=household.pk),
+        czech(
+            "%(name)s (household no. %(number)s)", name="Žofie Zlatohlávková", number=household.pk
+        ),
     ]
     assert {name: form.initial[name] for name in ("start_on", "end_on", "rent", "deposit")} == {
         "start_on": TODAY,
