@@ -1,7 +1,8 @@
 """Benchmarks: `make bench`. Prints one `<name>: <number> <unit>` line per figure.
 
 Runs against a throw-away test database on whatever DATABASE_URL says (SQLite when unset), like the
-tests. Each module in BENCHMARKS has `run(report)`; later areas add theirs.
+tests. Each module in BENCHMARKS has `run(report)`; later areas add theirs. Name modules to run
+only those: `.venv/bin/python bench/run.py matching reports`.
 """
 
 import os
@@ -29,15 +30,19 @@ def report(name: str, value: float, unit: str) -> None:
     sys.stdout.flush()
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    chosen = [module for module in BENCHMARKS if not names or module.__name__[6:] in names]
+    if len(chosen) < len(set(names)):
+        known = ", ".join(module.__name__[6:] for module in BENCHMARKS)
+        sys.exit(f"Unknown benchmark among {names}; known: {known}")
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        for module in BENCHMARKS:
+        for module in chosen:
             module.run(report)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
