@@ -645,6 +645,9 @@ def evaluate(
     """All hard rules and scores over every household × flat pair (vectorised, chunked over
     households so that temporaries stay small). Raises InvalidSettings / InvalidInput.
 
+    Scores are points to hundredths (_DECIMALS): finer differences mean nothing to a person
+    deciding, and exact ties let the optimal assignment finish about a fifth sooner.
+
     Rules and components that read only a flat's municipality, program and barrier-free flag run
     once per such group of flats (H × groups); those that read only a household's number of
     persons run once per distinct number (persons × F); affordability runs over all pairs.
@@ -668,6 +671,7 @@ def evaluate(
             block, ok = score[rows], eligible[rows]
             np.take(group_part[rows], group_of_flat, axis=1, out=block)
             block += size_part[persons_of_household[rows]]
+            np.round(block, _DECIMALS, out=block)
             np.logical_not(_fail_affordability(c, everyone[rows], slice(None)), out=ok)
             np.copyto(block, -np.inf, where=~ok)
             np.not_equal(block, -np.inf, out=ok)
@@ -958,7 +962,7 @@ def _waiting_matrix(eligible, score, rows, best):
     data = np.empty(indptr[-1])
     column = np.empty(indptr[-1], np.int32)
     waiting = indptr[1:] - 1  # each row's last entry is its waiting column
-    data[waiting] = best.astype(np.float64) + _OFFSET
+    data[waiting] = np.round(best.astype(np.float64), _DECIMALS) + _OFFSET
     column[waiting] = n_flats + np.arange(n, dtype=np.int32)
 
     def blocks(first_row, stop):
@@ -967,7 +971,10 @@ def _waiting_matrix(eligible, score, rows, best):
             row_of, flat_of = np.nonzero(eligible[chunk])
             # Row k of the chunk starts after the entries and the waiting columns of rows < k.
             at = indptr[first] + np.arange(len(row_of)) + row_of
-            data[at] = best[first + row_of] - score[chunk[row_of], flat_of] + _OFFSET
+            # Scores are hundredths stored as float32: rounding the difference makes it the
+            # exact difference of the two decimals, so equal costs are equal for the solver.
+            cost = best[first + row_of] - score[chunk[row_of], flat_of].astype(np.float64)
+            data[at] = np.round(cost, _DECIMALS) + _OFFSET
             column[at] = flat_of
 
     _in_threads(blocks, n)
@@ -976,6 +983,8 @@ def _waiting_matrix(eligible, score, rows, best):
 
 # Keeps every cost strictly positive; the same for each row, so it does not change the optimum.
 _OFFSET = 1e-6
+# Scores are kept to hundredths of a point.
+_DECIMALS = 2
 
 
 def _assignment(rows, columns, score) -> Assignment:
