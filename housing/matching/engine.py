@@ -646,7 +646,7 @@ def evaluate(
     households so that temporaries stay small). Raises InvalidSettings / InvalidInput.
 
     Scores are points to hundredths (_DECIMALS): finer differences mean nothing to a person
-    deciding, and exact ties let the optimal assignment finish about a fifth sooner.
+    deciding, and exact ties let the optimal assignment finish about 15 % sooner.
 
     Rules and components that read only a flat's municipality, program and barrier-free flag run
     once per such group of flats (H × groups); those that read only a household's number of
