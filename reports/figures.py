@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from kmb.redaction import format_czk
 from reports.indicators import Number, Unit
@@ -37,7 +37,9 @@ def format_figure(value, unit: Unit) -> str:
     places = 0 if value == int(value) else 1
     number = number_format(value, places, use_l10n=True, force_grouping=True)
     if unit == Unit.DAYS:
-        return gettext("%(days)s days") % {"days": number}
+        if places:  # Czech: 12,5 dne, not dní
+            return pgettext("a fractional number of", "%(days)s days") % {"days": number}
+        return ngettext("%(days)s day", "%(days)s days", int(value)) % {"days": number}
     return number
 
 
