@@ -24,7 +24,6 @@ from contextlib import contextmanager
 
 import numpy as np
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clients.models import CaseStatus
@@ -43,6 +42,7 @@ from housing.models import (
     OwnerKind,
     Program,
 )
+from kmb.lib.dates import format_day
 
 OWN_LOGIN = "socialni"
 
@@ -164,7 +164,7 @@ class Stories:
     # --- what happened ---
 
     def commission_note(self, day: datetime.date, conditions: str = "") -> str:
-        note = _("Housing commission of %(date)s") % {"date": date_format(day, "j. n. Y")}
+        note = _("Housing commission of %(date)s") % {"date": format_day(day)}
         return f"{note}: {conditions}" if conditions else note
 
     def declined(self, story, party: str, text: str, day, by, *, review="", after=False):

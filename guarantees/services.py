@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guarantees.models import Claim, FundMovement, Guarantee, GuaranteeFund
 from housing.models import Lease
 from kmb.accounts.models import User
+from kmb.lib.dates import format_day
 from kmb.lib.money import ZERO, format_czk
 
 # --- Reads ---------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def _check_may_end(guarantee: Guarantee, last_day: datetime.date) -> None:
                 "A guarantee of this lease starts on %(date)s, after the lease ends: change the "
                 "guarantee's period first."
             )
-            % {"date": date_format(guarantee.valid_from, "j. n. Y")}
+            % {"date": format_day(guarantee.valid_from)}
         )
     late_claim = guarantee.claims.filter(claimed_on__gt=last_day).order_by("claimed_on").first()
     if late_claim:
@@ -173,7 +173,7 @@ def _check_may_end(guarantee: Guarantee, last_day: datetime.date) -> None:
                 "A claim under a guarantee of this lease is dated %(date)s, after the lease "
                 "ends: the guarantee cannot end before that day."
             )
-            % {"date": date_format(late_claim.claimed_on, "j. n. Y")}
+            % {"date": format_day(late_claim.claimed_on)}
         )
 
 
@@ -182,12 +182,12 @@ def _check_within_lease(guarantee: Guarantee) -> None:
     errors = {}
     if guarantee.valid_from and guarantee.valid_from < lease.start_on:
         errors["valid_from"] = _("The guarantee cannot start before the lease (%(date)s).") % {
-            "date": date_format(lease.start_on, "j. n. Y")
+            "date": format_day(lease.start_on)
         }
     last_day = lease.last_day
     if guarantee.valid_until and last_day and guarantee.valid_until > last_day:
         errors["valid_until"] = _("The guarantee cannot last beyond the lease (%(date)s).") % {
-            "date": date_format(last_day, "j. n. Y")
+            "date": format_day(last_day)
         }
     if errors:
         raise ValidationError(errors)
@@ -226,8 +226,8 @@ def submit_claim(*, claim: Claim, by: User) -> Claim:
                     "The guarantee was valid from %(start)s to %(end)s, not on this day."
                 )
                 % {
-                    "start": date_format(guarantee.valid_from, "j. n. Y"),
-                    "end": date_format(guarantee.valid_until, "j. n. Y"),
+                    "start": format_day(guarantee.valid_from),
+                    "end": format_day(guarantee.valid_until),
                 }
             }
         )

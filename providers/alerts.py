@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -22,6 +22,7 @@ from clients.models import Household
 from clients.models.people import applicant_field
 from kmb import access
 from kmb.accounts.models import Role
+from kmb.lib.dates import format_day
 from providers import intensity
 from providers.models import AssistancePlan, PlanStatus, SupportVisit
 
@@ -68,10 +69,6 @@ def plans_followed_by(user):
     if user.role == Role.SOCIAL_WORKER:
         return plans.filter(case_manager=user)
     return plans
-
-
-def day(value: datetime.date) -> str:
-    return date_format(value, "j. n. Y")
 
 
 def plan_alerts(plans, today: datetime.date) -> list[Alert]:
@@ -137,7 +134,7 @@ def _alerts_of(plan: AssistancePlan, today: datetime.date, measured) -> list[Ale
         return [_ended(plan)]
     alerts = []
     if plan.next_review_on < today:
-        text = _("The plan review was due on %(date)s.") % {"date": day(plan.next_review_on)}
+        text = _("The plan review was due on %(date)s.") % {"date": format_day(plan.next_review_on)}
         alerts.append(Alert(AlertKind.REVIEW_OVERDUE, plan, plan.next_review_on, text))
     if plan.provider_id:
         last = plan.last_report_on or plan.starts_on
@@ -152,11 +149,11 @@ def _no_report_text(plan: AssistancePlan) -> str:
     if plan.last_report_on:
         return _("No report from %(provider)s since %(date)s.") % {
             "provider": plan.provider,
-            "date": day(plan.last_report_on),
+            "date": format_day(plan.last_report_on),
         }
     return _("No report from %(provider)s since the plan was agreed on %(date)s.") % {
         "provider": plan.provider,
-        "date": day(plan.starts_on),
+        "date": format_day(plan.starts_on),
     }
 
 
@@ -180,7 +177,7 @@ def _number(value) -> str:
 def _ended(plan: AssistancePlan) -> Alert:
     text = _("%(who)s ended the cooperation on %(date)s: %(reason)s.") % {
         "who": plan.provider or plan.get_ended_by_display(),
-        "date": day(plan.ended_on),
+        "date": format_day(plan.ended_on),
         "reason": plan.get_end_reason_display(),
     }
     return Alert(AlertKind.COOPERATION_ENDED, plan, plan.ended_on, text)

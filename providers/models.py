@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from kmb.lib.dates import format_day
 from kmb.lib.models import TimeStampedModel
 from kmb.lib.validators import validate_plausible_date
 
@@ -441,7 +441,7 @@ class AssistancePlan(TimeStampedModel):
         ]
 
     def __str__(self):
-        return _("Assistance plan of %(date)s") % {"date": date_format(self.starts_on, "j. n. Y")}
+        return _("Assistance plan of %(date)s") % {"date": format_day(self.starts_on)}
 
     def get_absolute_url(self):
         return reverse("providers:plan-detail", args=[self.pk])

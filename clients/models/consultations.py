@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +14,7 @@ from clients.models.codes import (
     ReferralKind,
     ReferralOutcome,
 )
+from kmb.lib.dates import format_day
 from kmb.lib.validators import validate_plausible_date
 
 
@@ -60,7 +60,7 @@ class Consultation(models.Model):
         ]
 
     def __str__(self):
-        return _("Consultation of %(date)s") % {"date": date_format(self.date, "j. n. Y")}
+        return _("Consultation of %(date)s") % {"date": format_day(self.date)}
 
 
 class ConsultationTopicEntry(models.Model):

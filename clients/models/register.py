@@ -7,12 +7,12 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clients.models.cases import latest_case_id
 from clients.models.people import applicant_field
+from kmb.lib.dates import format_day
 from kmb.lib.models import TimeStampedModel
 from kmb.lib.validators import validate_plausible_date
 
@@ -116,9 +116,7 @@ class RegisterRecord(TimeStampedModel):
         ]
 
     def __str__(self):
-        return _("Register application of %(date)s") % {
-            "date": date_format(self.applied_on, "j. n. Y")
-        }
+        return _("Register application of %(date)s") % {"date": format_day(self.applied_on)}
 
     def get_absolute_url(self):
         return reverse("clients:register-edit", args=[self.pk])

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kmb.lib.dates import format_day
 from kmb.lib.models import TimeStampedModel
 from kmb.lib.validators import validate_plausible_date
 
@@ -45,7 +45,7 @@ class CommissionSession(TimeStampedModel):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self):
-        return _("Housing commission of %(date)s") % {"date": date_format(self.held_on, "j. n. Y")}
+        return _("Housing commission of %(date)s") % {"date": format_day(self.held_on)}
 
     def get_absolute_url(self):
         return reverse("housing:session-detail", args=[self.pk])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from housing.models.flats import Flat, money
+from kmb.lib.dates import format_day
 from kmb.lib.models import TimeStampedModel
 from kmb.lib.money import format_czk
 from kmb.lib.validators import validate_plausible_date
@@ -134,7 +135,7 @@ class Lease(TimeStampedModel):
         return _("%(kind)s of %(flat)s from %(start)s") % {
             "kind": self.get_kind_display(),
             "flat": self.flat,
-            "start": date_format(self.start_on, "j. n. Y"),
+            "start": format_day(self.start_on),
         }
 
     def get_absolute_url(self):
@@ -176,10 +177,8 @@ class Lease(TimeStampedModel):
                             "The flat is already let in this period (%(start)s – %(end)s)."
                         )
                         % {
-                            "start": date_format(clash.start_on, "j. n. Y"),
-                            "end": date_format(clash.last_day, "j. n. Y")
-                            if clash.last_day
-                            else "…",
+                            "start": format_day(clash.start_on),
+                            "end": format_day(clash.last_day) if clash.last_day else "…",
                         }
                     }
                 )
@@ -204,7 +203,7 @@ class LeaseExtension(models.Model):
         ordering = ["extended_on", "pk"]
 
     def __str__(self):
-        return _("extended until %(date)s") % {"date": date_format(self.new_end_on, "j. n. Y")}
+        return _("extended until %(date)s") % {"date": format_day(self.new_end_on)}
 
 
 class TenancyEventKind(models.TextChoices):

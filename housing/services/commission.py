@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from housing.models import (
 )
 from housing.services import matching
 from kmb.accounts.models import User
+from kmb.lib.dates import format_day
 from kmb.redaction import HouseholdIdentifiers
 from kmb.territory.models import Municipality
 
@@ -209,9 +209,7 @@ def _feed_workflow(item: AgendaItem, *, by: User) -> None:
     proposal = item.proposal
     if item.decision == Decision.DEFER:
         return
-    note = _("Housing commission of %(date)s") % {
-        "date": date_format(item.session.held_on, "j. n. Y")
-    }
+    note = _("Housing commission of %(date)s") % {"date": format_day(item.session.held_on)}
     if item.decision == Decision.APPROVE:
         conditions = f": {item.conditions}" if item.conditions else ""
         matching.approve(proposal=proposal, by=by, note=Truncator(note + conditions).chars(500))

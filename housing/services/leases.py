@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clients.models import Case, CaseStatus
@@ -24,6 +23,7 @@ from housing.models import (
 )
 from housing.services.flats import change_flat_status, update_flat
 from kmb.accounts.models import User
+from kmb.lib.dates import format_day
 
 # Sent by convert_to_standard_lease with `lease` (the old lease, now ended), `standard` (the lease
 # that continues it) and `by`, inside the conversion's transaction. Apps that housing may not
@@ -76,7 +76,7 @@ def extend_lease(*, lease: Lease, new_end_on: datetime.date, by: User) -> LeaseE
         raise ValidationError(
             {
                 "new_end_on": _("The new end must be after the current end (%(end)s).")
-                % {"end": date_format(lease.end_on, "j. n. Y")}
+                % {"end": format_day(lease.end_on)}
             }
         )
     previous_end_on = lease.end_on
@@ -199,7 +199,7 @@ def convert_to_standard_lease(
         raise ValidationError(
             {
                 "on": _("The lease ends on %(date)s: convert it by the next day at the latest.")
-                % {"date": date_format(lease.end_on, "j. n. Y")}
+                % {"date": format_day(lease.end_on)}
             }
         )
     lease.ended_on = on - datetime.timedelta(days=1)

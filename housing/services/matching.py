@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -43,6 +42,7 @@ from housing.models import (
 from housing.services import leases as lease_services
 from housing.services.flats import change_flat_status
 from kmb.accounts.models import Role, User
+from kmb.lib.dates import format_day
 from kmb.notifications.models import NotificationKind
 from kmb.notifications.services import notify
 from kmb.redaction.figures import new_pseudonym
@@ -118,7 +118,7 @@ def park(
             )
             % {"flat": holding.flat}
         )
-    note = _("The household is parked until %(date)s.") % {"date": date_format(until, "j. n. Y")}
+    note = _("The household is parked until %(date)s.") % {"date": format_day(until)}
     for proposal in application.proposals.filter(status=ProposalStatus.PROPOSED):
         _move(proposal, ProposalStatus.WITHDRAWN, by=by, note=note)
     application.parked_until = until
@@ -182,7 +182,7 @@ def _check_waiting(application: HousingApplication, *, parked_ok: bool = False) 
     if not parked_ok and application.is_parked():
         raise ValidationError(
             _("The household is parked until %(date)s: it cannot be proposed a flat now.")
-            % {"date": date_format(application.parked_until, "j. n. Y")}
+            % {"date": format_day(application.parked_until)}
         )
 
 

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,6 +25,7 @@ from housing.matching.pairing.facts import (
     seniority,
     support_needs,
 )
+from kmb.lib.dates import format_day
 from kmb.territory.models import Municipality
 from providers.models import (
     AssistancePlan,
@@ -189,7 +190,7 @@ def _consent_reason(consent: Consent) -> str:
         }
     return _("%(provider)s has the household's consent to share information until %(date)s.") % {
         "provider": consent.recipient,
-        "date": formats.date_format(consent.expires_on, "j. n. Y"),
+        "date": format_day(consent.expires_on),
     }
 
 
